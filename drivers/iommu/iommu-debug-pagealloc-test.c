@@ -1,0 +1,522 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit tests of IOMMU_DEBUG_PAGEALLOC through a mock paging domain.
+ *
+ * The mock keeps its translations in an xarray, one entry per 4 KiB granule,
+ * and behaves like the AMD and generic page tables on unmap: asked to unmap
+ * part of a large leaf, it removes the whole leaf and says so. Every case runs
+ * twice: once with a domain the sanitizer can walk (as a generic page table
+ * domain will be) and once with one it can only read through iova_to_phys().
+ */
+#include <kunit/test.h>
+#include <linux/iommu.h>
+#include <linux/iommu-debug-pagealloc.h>
+#include <linux/mm.h>
+#include <linux/sizes.h>
+#include <linux/xarray.h>
+
+#define MOCK_SHIFT	12
+#define MOCK_PGSIZES	(SZ_4K | SZ_64K)
+/* An entry holds the pfn of its granule and the order of its leaf */
+#define MOCK_ORDER_BITS	5
+#define MOCK_ORDER_MASK	((1UL << MOCK_ORDER_BITS) - 1)
+
+#define TEST_IOVA	0x100000UL
+#define TEST_IOVA2	0x800000UL
+
+struct mock_domain {
+	struct iommu_domain domain;
+	struct xarray leaves;
+	/* map_pages() fails once it has mapped this many pages; -1: never */
+	long budget;
+};
+
+struct test_ctx {
+	bool walkable;
+	int was_enabled;
+	unsigned int nr_reports;
+	struct iommu_debug_report last;
+};
+
+static struct mock_domain *to_mock(struct iommu_domain *domain)
+{
+	return container_of(domain, struct mock_domain, domain);
+}
+
+static unsigned long mock_entry(unsigned long pfn, unsigned int order)
+{
+	return pfn << MOCK_ORDER_BITS | order;
+}
+
+static int mock_map_pages(struct iommu_domain *domain, unsigned long iova,
+			  phys_addr_t paddr, size_t pgsize, size_t pgcount,
+			  int prot, gfp_t gfp, size_t *mapped)
+{
+	struct mock_domain *md = to_mock(domain);
+	unsigned int order = ilog2(pgsize) - MOCK_SHIFT;
+	unsigned long i, j;
+	int ret;
+
+	for (i = 0; i != pgcount; i++) {
+		if (!md->budget)
+			return -ENOMEM;
+		if (md->budget > 0)
+			md->budget--;
+		for (j = 0; j != 1UL << order; j++) {
+			ret = xa_err(xa_store(&md->leaves, (iova >> MOCK_SHIFT) + j,
+					      xa_mk_value(mock_entry((paddr >> MOCK_SHIFT) + j,
+								     order)),
+					      gfp));
+			if (ret)
+				return ret;
+		}
+		iova += pgsize;
+		paddr += pgsize;
+		*mapped += pgsize;
+	}
+	return 0;
+}
+
+static size_t mock_unmap_pages(struct iommu_domain *domain, unsigned long iova,
+			       size_t pgsize, size_t pgcount,
+			       struct iommu_iotlb_gather *gather)
+{
+	struct mock_domain *md = to_mock(domain);
+	unsigned long end = iova + pgsize * pgcount;
+	size_t unmapped = 0;
+
+	while (iova < end) {
+		void *entry = xa_load(&md->leaves, iova >> MOCK_SHIFT);
+		unsigned long start, next, j;
+		unsigned int order;
+
+		if (!entry)
+			break;
+		order = xa_to_value(entry) & MOCK_ORDER_MASK;
+		start = ALIGN_DOWN(iova >> MOCK_SHIFT, 1UL << order);
+		for (j = 0; j != 1UL << order; j++)
+			xa_erase(&md->leaves, start + j);
+		next = (start + (1UL << order)) << MOCK_SHIFT;
+		unmapped += next - iova;
+		iova = next;
+	}
+	return unmapped;
+}
+
+static phys_addr_t mock_iova_to_phys(struct iommu_domain *domain,
+				     dma_addr_t iova)
+{
+	void *entry = xa_load(&to_mock(domain)->leaves, iova >> MOCK_SHIFT);
+
+	if (!entry)
+		return 0;
+	return ((phys_addr_t)(xa_to_value(entry) >> MOCK_ORDER_BITS) << MOCK_SHIFT) |
+	       (iova & (BIT(MOCK_SHIFT) - 1));
+}
+
+static void mock_domain_free(struct iommu_domain *domain)
+{
+	struct mock_domain *md = to_mock(domain);
+
+	xa_destroy(&md->leaves);
+	kfree(md);
+}
+
+static const struct iommu_domain_ops mock_domain_ops = {
+	.map_pages = mock_map_pages,
+	.unmap_pages = mock_unmap_pages,
+	.iova_to_phys = mock_iova_to_phys,
+	.free = mock_domain_free,
+};
+
+static void mock_walk(struct iommu_domain *domain, unsigned long iova,
+		      unsigned long last, iommu_debug_leaf_fn fn, void *arg)
+{
+	struct mock_domain *md = to_mock(domain);
+	unsigned long idx = iova >> MOCK_SHIFT;
+	void *entry;
+
+	while ((entry = xa_find(&md->leaves, &idx, last >> MOCK_SHIFT,
+				XA_PRESENT))) {
+		unsigned long value = xa_to_value(entry);
+		unsigned int order = value & MOCK_ORDER_MASK;
+		unsigned long start = ALIGN_DOWN(idx, 1UL << order);
+		unsigned long pfn = (value >> MOCK_ORDER_BITS) - (idx - start);
+
+		if (fn(arg, start << MOCK_SHIFT, (phys_addr_t)pfn << MOCK_SHIFT,
+		       (size_t)1 << (MOCK_SHIFT + order)))
+			return;
+		idx = start + (1UL << order);
+		if (!idx)
+			return;
+	}
+}
+
+static const struct iommu_debug_domain_ops mock_debug_ops = {
+	.walk = mock_walk,
+};
+
+static struct iommu_domain *mock_domain_alloc(struct kunit *test)
+{
+	struct test_ctx *ctx = test->priv;
+	struct mock_domain *md;
+
+	md = kzalloc(sizeof(*md), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, md);
+	xa_init(&md->leaves);
+	md->budget = -1;
+	md->domain.type = IOMMU_DOMAIN_UNMANAGED;
+	md->domain.ops = &mock_domain_ops;
+	md->domain.pgsize_bitmap = MOCK_PGSIZES;
+	md->domain.geometry.aperture_start = 0;
+	md->domain.geometry.aperture_end = SZ_4G - 1;
+	md->domain.geometry.force_aperture = true;
+	if (ctx->walkable)
+		KUNIT_ASSERT_EQ(test, iommu_debug_domain_set_ops(&md->domain,
+								 &mock_debug_ops), 0);
+	return &md->domain;
+}
+
+static void record_report(const struct iommu_debug_report *report, void *priv)
+{
+	struct test_ctx *ctx = priv;
+
+	ctx->nr_reports++;
+	ctx->last = *report;
+}
+
+static int count_of(struct page *page)
+{
+	return iommu_debug_page_count(page);
+}
+
+static void expect_counts(struct kunit *test, struct page *page,
+			  const int *counts, unsigned int nr)
+{
+	unsigned int i;
+
+	for (i = 0; i != nr; i++)
+		KUNIT_EXPECT_EQ_MSG(test, count_of(page + i), counts[i],
+				    "count of page %u of the block", i);
+}
+
+static void test_map_then_free(struct kunit *test)
+{
+	struct test_ctx *ctx = test->priv;
+	struct iommu_domain *domain = mock_domain_alloc(test);
+	struct page *page = alloc_page(GFP_KERNEL);
+	unsigned long pfn;
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	pfn = page_to_pfn(page);
+	KUNIT_ASSERT_EQ(test, iommu_map(domain, TEST_IOVA, page_to_phys(page),
+					SZ_4K, IOMMU_READ | IOMMU_WRITE,
+					GFP_KERNEL), 0);
+	KUNIT_EXPECT_EQ(test, count_of(page), 1);
+
+	__free_page(page);
+	KUNIT_EXPECT_EQ_MSG(test, ctx->nr_reports, 1,
+			    "freeing a mapped page gives exactly one report");
+	KUNIT_EXPECT_EQ(test, ctx->last.pfn, pfn);
+	KUNIT_EXPECT_EQ(test, ctx->last.count, 1);
+	KUNIT_EXPECT_EQ(test, ctx->last.nr_mapped, 1);
+	KUNIT_EXPECT_PTR_EQ(test, ctx->last.domain, domain);
+	KUNIT_EXPECT_EQ(test, ctx->last.iova, TEST_IOVA);
+
+	/* The report changed nothing: the unmap still finds its count */
+	KUNIT_EXPECT_EQ(test, iommu_unmap(domain, TEST_IOVA, SZ_4K), SZ_4K);
+	KUNIT_EXPECT_EQ(test, count_of(pfn_to_page(pfn)), 0);
+	iommu_domain_free(domain);
+}
+
+static void test_unmap_then_free(struct kunit *test)
+{
+	struct test_ctx *ctx = test->priv;
+	struct iommu_domain *domain = mock_domain_alloc(test);
+	struct page *page = alloc_page(GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_ASSERT_EQ(test, iommu_map(domain, TEST_IOVA, page_to_phys(page),
+					SZ_4K, IOMMU_READ, GFP_KERNEL), 0);
+	KUNIT_EXPECT_EQ(test, iommu_unmap(domain, TEST_IOVA, SZ_4K), SZ_4K);
+	KUNIT_EXPECT_EQ(test, count_of(page), 0);
+	__free_page(page);
+	KUNIT_EXPECT_EQ_MSG(test, ctx->nr_reports, 0,
+			    "a page unmapped before its free is not reported");
+	iommu_domain_free(domain);
+}
+
+static void test_partial_unmap(struct kunit *test)
+{
+	static const int mapped[] = { 1, 1, 1, 1 };
+	static const int ends[] = { 1, 0, 0, 1 };
+	struct test_ctx *ctx = test->priv;
+	struct iommu_domain *domain = mock_domain_alloc(test);
+	struct page *page = alloc_pages(GFP_KERNEL, 2);
+	unsigned long pfn;
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	pfn = page_to_pfn(page);
+	KUNIT_ASSERT_EQ(test, iommu_map(domain, TEST_IOVA, page_to_phys(page),
+					SZ_16K, IOMMU_READ, GFP_KERNEL), 0);
+	expect_counts(test, page, mapped, ARRAY_SIZE(mapped));
+	KUNIT_EXPECT_EQ(test, iommu_unmap(domain, TEST_IOVA + SZ_4K, SZ_8K),
+			SZ_8K);
+	expect_counts(test, page, ends, ARRAY_SIZE(ends));
+
+	__free_pages(page, 2);
+	KUNIT_EXPECT_EQ_MSG(test, ctx->nr_reports, 1,
+			    "one report for the whole freed block");
+	KUNIT_EXPECT_EQ(test, ctx->last.pfn, pfn);
+	KUNIT_EXPECT_EQ(test, ctx->last.nr_mapped, 2);
+	KUNIT_EXPECT_PTR_EQ(test, ctx->last.domain, domain);
+	KUNIT_EXPECT_EQ(test, ctx->last.iova, TEST_IOVA);
+
+	KUNIT_EXPECT_EQ(test, iommu_unmap(domain, TEST_IOVA, SZ_4K), SZ_4K);
+	KUNIT_EXPECT_EQ(test, iommu_unmap(domain, TEST_IOVA + 3 * SZ_4K, SZ_4K),
+			SZ_4K);
+	KUNIT_EXPECT_EQ(test, count_of(pfn_to_page(pfn)), 0);
+	KUNIT_EXPECT_EQ(test, count_of(pfn_to_page(pfn + 3)), 0);
+	iommu_domain_free(domain);
+}
+
+/* A 64 KiB leaf counts each of its pages once, and goes in one unmap */
+static void test_large_page(struct kunit *test)
+{
+	struct test_ctx *ctx = test->priv;
+	struct iommu_domain *domain = mock_domain_alloc(test);
+	struct page *page = alloc_pages(GFP_KERNEL, 4);
+	unsigned long pfn;
+	void *entry;
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	pfn = page_to_pfn(page);
+	KUNIT_ASSERT_EQ(test, iommu_map(domain, TEST_IOVA, page_to_phys(page),
+					SZ_64K, IOMMU_READ, GFP_KERNEL), 0);
+	entry = xa_load(&to_mock(domain)->leaves, TEST_IOVA >> MOCK_SHIFT);
+	KUNIT_ASSERT_NOT_NULL(test, entry);
+	KUNIT_EXPECT_EQ_MSG(test, xa_to_value(entry) & MOCK_ORDER_MASK, 4,
+			    "the mock mapped one 64 KiB leaf");
+	for (i = 0; i != 16; i++)
+		KUNIT_EXPECT_EQ_MSG(test, count_of(page + i), 1, "page %d", i);
+
+	/* Asked for 4 KiB, the mock removes the whole leaf */
+	KUNIT_EXPECT_EQ(test, iommu_unmap(domain, TEST_IOVA, SZ_4K), SZ_64K);
+	for (i = 0; i != 16; i++)
+		KUNIT_EXPECT_EQ_MSG(test, count_of(page + i), 0, "page %d", i);
+
+	__free_pages(page, 4);
+	KUNIT_EXPECT_EQ(test, ctx->nr_reports, 0);
+	KUNIT_EXPECT_EQ(test, count_of(pfn_to_page(pfn)), 0);
+	iommu_domain_free(domain);
+}
+
+static void test_large_page_free(struct kunit *test)
+{
+	struct test_ctx *ctx = test->priv;
+	struct iommu_domain *domain = mock_domain_alloc(test);
+	struct page *page = alloc_pages(GFP_KERNEL, 4);
+	unsigned long pfn;
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	pfn = page_to_pfn(page);
+	KUNIT_ASSERT_EQ(test, iommu_map(domain, TEST_IOVA2, page_to_phys(page),
+					SZ_64K, IOMMU_READ, GFP_KERNEL), 0);
+	__free_pages(page, 4);
+	KUNIT_EXPECT_EQ(test, ctx->nr_reports, 1);
+	KUNIT_EXPECT_EQ(test, ctx->last.pfn, pfn);
+	KUNIT_EXPECT_EQ(test, ctx->last.nr_mapped, 16);
+	KUNIT_EXPECT_PTR_EQ(test, ctx->last.domain, domain);
+	KUNIT_EXPECT_EQ(test, ctx->last.iova, TEST_IOVA2);
+	KUNIT_EXPECT_EQ(test, iommu_unmap(domain, TEST_IOVA2, SZ_64K), SZ_64K);
+	KUNIT_EXPECT_EQ(test, count_of(pfn_to_page(pfn + 15)), 0);
+	iommu_domain_free(domain);
+}
+
+static void test_failing_map(struct kunit *test)
+{
+	static const int none[] = { 0, 0, 0, 0 };
+	struct test_ctx *ctx = test->priv;
+	struct iommu_domain *domain = mock_domain_alloc(test);
+	struct page *page = alloc_pages(GFP_KERNEL, 2);
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	to_mock(domain)->budget = 2;
+	KUNIT_EXPECT_EQ(test, iommu_map(domain, TEST_IOVA, page_to_phys(page),
+					SZ_16K, IOMMU_READ, GFP_KERNEL), -ENOMEM);
+	KUNIT_EXPECT_TRUE_MSG(test, xa_empty(&to_mock(domain)->leaves),
+			      "the core unmapped what the failed map had mapped");
+	expect_counts(test, page, none, ARRAY_SIZE(none));
+	__free_pages(page, 2);
+	KUNIT_EXPECT_EQ(test, ctx->nr_reports, 0);
+	iommu_domain_free(domain);
+}
+
+/* The latest map is the first guess of a report; both domains are right */
+static void test_two_domains(struct kunit *test)
+{
+	struct test_ctx *ctx = test->priv;
+	struct iommu_domain *a = mock_domain_alloc(test);
+	struct iommu_domain *b = mock_domain_alloc(test);
+	struct page *page = alloc_page(GFP_KERNEL);
+	unsigned long pfn;
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	pfn = page_to_pfn(page);
+	KUNIT_ASSERT_EQ(test, iommu_map(a, TEST_IOVA, page_to_phys(page), SZ_4K,
+					IOMMU_READ, GFP_KERNEL), 0);
+	KUNIT_ASSERT_EQ(test, iommu_map(b, TEST_IOVA2, page_to_phys(page), SZ_4K,
+					IOMMU_READ, GFP_KERNEL), 0);
+	KUNIT_EXPECT_EQ(test, count_of(page), 2);
+	KUNIT_EXPECT_EQ(test, iommu_unmap(a, TEST_IOVA, SZ_4K), SZ_4K);
+	KUNIT_EXPECT_EQ(test, count_of(page), 1);
+
+	__free_page(page);
+	KUNIT_EXPECT_EQ(test, ctx->nr_reports, 1);
+	KUNIT_EXPECT_EQ(test, ctx->last.count, 1);
+	KUNIT_EXPECT_PTR_EQ(test, ctx->last.domain, b);
+	KUNIT_EXPECT_EQ(test, ctx->last.iova, TEST_IOVA2);
+
+	KUNIT_EXPECT_EQ(test, iommu_unmap(b, TEST_IOVA2, SZ_4K), SZ_4K);
+	KUNIT_EXPECT_EQ(test, count_of(pfn_to_page(pfn)), 0);
+	iommu_domain_free(a);
+	iommu_domain_free(b);
+}
+
+/*
+ * When the latest map is gone, only a domain that can be walked is found; the
+ * other kind is honestly reported as not found.
+ */
+static void test_report_searches_tables(struct kunit *test)
+{
+	struct test_ctx *ctx = test->priv;
+	struct iommu_domain *a = mock_domain_alloc(test);
+	struct iommu_domain *b = mock_domain_alloc(test);
+	struct page *page = alloc_page(GFP_KERNEL);
+	unsigned long pfn;
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	pfn = page_to_pfn(page);
+	KUNIT_ASSERT_EQ(test, iommu_map(a, TEST_IOVA, page_to_phys(page), SZ_4K,
+					IOMMU_READ, GFP_KERNEL), 0);
+	KUNIT_ASSERT_EQ(test, iommu_map(b, TEST_IOVA2, page_to_phys(page), SZ_4K,
+					IOMMU_READ, GFP_KERNEL), 0);
+	KUNIT_EXPECT_EQ(test, iommu_unmap(b, TEST_IOVA2, SZ_4K), SZ_4K);
+
+	__free_page(page);
+	KUNIT_EXPECT_EQ(test, ctx->nr_reports, 1);
+	KUNIT_EXPECT_EQ(test, ctx->last.pfn, pfn);
+	if (ctx->walkable) {
+		KUNIT_EXPECT_PTR_EQ(test, ctx->last.domain, a);
+		KUNIT_EXPECT_EQ(test, ctx->last.iova, TEST_IOVA);
+	} else {
+		KUNIT_EXPECT_NULL(test, ctx->last.domain);
+	}
+
+	KUNIT_EXPECT_EQ(test, iommu_unmap(a, TEST_IOVA, SZ_4K), SZ_4K);
+	KUNIT_EXPECT_EQ(test, count_of(pfn_to_page(pfn)), 0);
+	iommu_domain_free(a);
+	iommu_domain_free(b);
+}
+
+static void test_switched_off(struct kunit *test)
+{
+	struct test_ctx *ctx = test->priv;
+	struct iommu_domain *domain = mock_domain_alloc(test);
+	struct page *page = alloc_page(GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_ASSERT_EQ(test, iommu_debug_pagealloc_set_enabled(false), 1);
+	KUNIT_ASSERT_EQ(test, iommu_map(domain, TEST_IOVA, page_to_phys(page),
+					SZ_4K, IOMMU_READ, GFP_KERNEL), 0);
+	KUNIT_EXPECT_EQ_MSG(test, count_of(page), 0,
+			    "nothing is counted while switched off");
+	__free_page(page);
+	KUNIT_EXPECT_EQ(test, ctx->nr_reports, 0);
+	KUNIT_EXPECT_EQ(test, iommu_unmap(domain, TEST_IOVA, SZ_4K), SZ_4K);
+	/* Switched on again, so that the free forgets the domain */
+	iommu_debug_pagealloc_set_enabled(true);
+	iommu_domain_free(domain);
+}
+
+/* A domain freed with mappings left no longer reaches them */
+static void test_domain_free(struct kunit *test)
+{
+	struct test_ctx *ctx = test->priv;
+	struct iommu_domain *domain;
+	struct page *page;
+
+	if (!ctx->walkable)
+		kunit_skip(test, "needs a domain whose table can be walked");
+	domain = mock_domain_alloc(test);
+	page = alloc_page(GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_ASSERT_EQ(test, iommu_map(domain, TEST_IOVA, page_to_phys(page),
+					SZ_4K, IOMMU_READ, GFP_KERNEL), 0);
+	iommu_domain_free(domain);
+	KUNIT_EXPECT_EQ(test, count_of(page), 0);
+	__free_page(page);
+	KUNIT_EXPECT_EQ(test, ctx->nr_reports, 0);
+}
+
+static const bool walkable_params[] = { false, true };
+
+static void walkable_desc(const bool *walkable, char *desc)
+{
+	strscpy(desc, *walkable ? "walk" : "iova_to_phys", KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(walkable, walkable_params, walkable_desc);
+
+static int iommu_debug_test_init(struct kunit *test)
+{
+	struct test_ctx *ctx;
+
+	ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
+	if (!ctx)
+		return -ENOMEM;
+	ctx->walkable = *(const bool *)test->param_value;
+	ctx->was_enabled = iommu_debug_pagealloc_set_enabled(true);
+	test->priv = ctx;
+	if (ctx->was_enabled < 0)
+		kunit_skip(test, "page_ext has no room for the counts");
+	iommu_debug_set_report_hook(record_report, ctx);
+	return 0;
+}
+
+static void iommu_debug_test_exit(struct kunit *test)
+{
+	struct test_ctx *ctx = test->priv;
+
+	iommu_debug_set_report_hook(NULL, NULL);
+	if (ctx->was_enabled >= 0)
+		iommu_debug_pagealloc_set_enabled(ctx->was_enabled);
+}
+
+static struct kunit_case iommu_debug_test_cases[] = {
+	KUNIT_CASE_PARAM(test_map_then_free, walkable_gen_params),
+	KUNIT_CASE_PARAM(test_unmap_then_free, walkable_gen_params),
+	KUNIT_CASE_PARAM(test_partial_unmap, walkable_gen_params),
+	KUNIT_CASE_PARAM(test_large_page, walkable_gen_params),
+	KUNIT_CASE_PARAM(test_large_page_free, walkable_gen_params),
+	KUNIT_CASE_PARAM(test_failing_map, walkable_gen_params),
+	KUNIT_CASE_PARAM(test_two_domains, walkable_gen_params),
+	KUNIT_CASE_PARAM(test_report_searches_tables, walkable_gen_params),
+	KUNIT_CASE_PARAM(test_switched_off, walkable_gen_params),
+	KUNIT_CASE_PARAM(test_domain_free, walkable_gen_params),
+	{}
+};
+
+static struct kunit_suite iommu_debug_test_suite = {
+	.name = "iommu_debug_pagealloc",
+	.init = iommu_debug_test_init,
+	.exit = iommu_debug_test_exit,
+	.test_cases = iommu_debug_test_cases,
+};
+
+kunit_test_suite(iommu_debug_test_suite);
+
+MODULE_DESCRIPTION("KUnit tests of IOMMU_DEBUG_PAGEALLOC");
+MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
