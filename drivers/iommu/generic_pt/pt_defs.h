@@ -1,0 +1,245 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The vocabulary of the generic page table, shared by every format header and
+ * every algorithm. See Documentation/driver-api/generic_pt.rst.
+ *
+ * A compilation unit describes exactly one format: it includes the format's
+ * defs_FMT.h, which may choose the address types, then this file, then the
+ * format header, then the defaults and the helpers. PT_SUPPORTED_FEATURES
+ * must be defined before this file.
+ */
+#ifndef __GENERIC_PT_PT_DEFS_H
+#define __GENERIC_PT_PT_DEFS_H
+
+#include <linux/atomic.h>
+#include <linux/bits.h>
+#include <linux/compiler.h>
+#include <linux/errno.h>
+#include <linux/generic_pt/common.h>
+#include <linux/types.h>
+
+#include "pt_log2.h"
+
+#ifndef PT_SUPPORTED_FEATURES
+#error "The format must define PT_SUPPORTED_FEATURES"
+#endif
+
+/* Features that are always on for this format unless DEBUG_GENERIC_PT */
+#ifndef PT_FORCE_ENABLED_FEATURES
+#define PT_FORCE_ENABLED_FEATURES 0
+#endif
+
+/*
+ * Formats whose addresses fit in 32 bits may define narrower types before
+ * including this file so the arithmetic is done in the natural width.
+ */
+#ifndef PT_VADDR_TYPE
+#define PT_VADDR_TYPE u64
+#endif
+#ifndef PT_OADDR_TYPE
+#define PT_OADDR_TYPE u64
+#endif
+typedef PT_VADDR_TYPE pt_vaddr_t;
+typedef PT_OADDR_TYPE pt_oaddr_t;
+
+/* Every format stores its items as 64-bit words */
+#define PT_ITEM_WORD_SIZE sizeof(u64)
+#define PT_ITEM_WORD_LG2SZ 3
+
+/* The deepest top level any format may have, bounded by PT_TOP_LEVEL_BITS */
+#define PT_MAX_LEVELS 6
+
+/* An opaque type for table memory so that nothing does arithmetic on it */
+struct pt_table_p;
+
+/**
+ * enum pt_entry_type - What an entry holds
+ * @PT_ENTRY_EMPTY: Nothing is mapped through this item
+ * @PT_ENTRY_TABLE: The item points to a table one level lower
+ * @PT_ENTRY_OA: The item is a leaf that translates to an output address;
+ *     the entry it belongs to may span a run of contiguous items
+ */
+enum pt_entry_type {
+	PT_ENTRY_EMPTY,
+	PT_ENTRY_TABLE,
+	PT_ENTRY_OA,
+};
+
+/**
+ * struct pt_write_attrs - Encoded attributes of the entries a map writes
+ * @descriptor_bits: The format's leaf attribute bits, computed once per map
+ *     by pt_iommu_set_prot() and ORed into every leaf
+ * @gfp: Allocation flags for the tables a map creates
+ */
+struct pt_write_attrs {
+	u64 descriptor_bits;
+	gfp_t gfp;
+};
+
+/**
+ * struct pt_range - A span of VA being walked
+ * @common: The page table
+ * @top_table: The top table, sampled once from @common so that a walk is
+ *     consistent even if the top grows while it runs
+ * @va: The current VA; starts at the first VA and follows the walk
+ * @last_va: The last VA of the span, inclusive, so a span may end at the top
+ *     of a 64-bit space
+ * @top_level: The level of @top_table
+ * @max_vasz_lg2: Copied from @common for the walk
+ */
+struct pt_range {
+	struct pt_common *common;
+	struct pt_table_p *top_table;
+	pt_vaddr_t va;
+	pt_vaddr_t last_va;
+	u8 top_level;
+	u8 max_vasz_lg2;
+};
+
+/**
+ * struct pt_state - The walk state of one table level
+ * @range: The span being walked
+ * @table: The table at @level
+ * @entry: The raw value of the item at @index, set by pt_load_entry()
+ * @index: The current item
+ * @end_index: One past the last item of @table that @range covers
+ * @type: The type of the entry at @index, set by pt_load_entry()
+ * @level: The level of @table; 0 is the lowest and holds only leaves
+ *
+ * A walker keeps one of these on the stack per level. All the fields the
+ * format functions read are computed from a constant level in an unrolled
+ * walk, so the compiler folds the geometry.
+ */
+struct pt_state {
+	struct pt_range *range;
+	struct pt_table_p *table;
+	u64 entry;
+	unsigned int index;
+	unsigned int end_index;
+	enum pt_entry_type type;
+	u8 level;
+};
+
+/*
+ * Feature tests. A format lists the features it can support; every other
+ * feature is constant false and its code compiles away, and features the
+ * format always has are constant true. DEBUG_GENERIC_PT keeps every test at
+ * run time so KUnit can exercise the whole matrix.
+ */
+static __always_inline bool pt_feature(const struct pt_common *common,
+				       unsigned int feature_nr)
+{
+	if (!IS_ENABLED(CONFIG_DEBUG_GENERIC_PT)) {
+		if (!(PT_SUPPORTED_FEATURES & BIT(feature_nr)))
+			return false;
+		if (PT_FORCE_ENABLED_FEATURES & BIT(feature_nr))
+			return true;
+	}
+	return common->features & BIT(feature_nr);
+}
+
+static __always_inline bool pts_feature(const struct pt_state *pts,
+					unsigned int feature_nr)
+{
+	return pt_feature(pts->range->common, feature_nr);
+}
+
+/* The VA arithmetic, always in the width of pt_vaddr_t */
+#define vaffs(a) log2_ffs_t(pt_vaddr_t, a)
+#define vafls(a) log2_fls_t(pt_vaddr_t, a)
+#define log2_to_int(a_lg2) log2_to_int_t(pt_vaddr_t, a_lg2)
+#define log2_to_max_int(a_lg2) log2_to_max_int_t(pt_vaddr_t, a_lg2)
+#define log2_div(a, b_lg2) log2_div_t(pt_vaddr_t, a, b_lg2)
+#define log2_mul(a, b_lg2) log2_mul_t(pt_vaddr_t, a, b_lg2)
+#define log2_mod(a, b_lg2) log2_mod_t(pt_vaddr_t, a, b_lg2)
+#define log2_div_eq(a, b, c_lg2) log2_div_eq_t(pt_vaddr_t, a, b, c_lg2)
+#define log2_set_mod(a, val, b_lg2) log2_set_mod_t(pt_vaddr_t, a, val, b_lg2)
+#define log2_set_mod_max(a, b_lg2) log2_set_mod_max_t(pt_vaddr_t, a, b_lg2)
+
+/* The same for output addresses */
+#define oalog2_to_int(a_lg2) log2_to_int_t(pt_oaddr_t, a_lg2)
+#define oalog2_to_max_int(a_lg2) log2_to_max_int_t(pt_oaddr_t, a_lg2)
+#define oalog2_div(a, b_lg2) log2_div_t(pt_oaddr_t, a, b_lg2)
+#define oalog2_mul(a, b_lg2) log2_mul_t(pt_oaddr_t, a, b_lg2)
+#define oalog2_mod(a, b_lg2) log2_mod_t(pt_oaddr_t, a, b_lg2)
+#define oalog2_set_mod(a, val, b_lg2) log2_set_mod_t(pt_oaddr_t, a, val, b_lg2)
+
+#ifdef GENERIC_PT_KUNIT
+/**
+ * struct pt_kunit_fmt_cfg - One configuration of a format under test
+ * @name: Shown in the KUnit output
+ * @features: enum pt_features bits
+ * @top_level: The top level pt_fmt_init() is asked for and must return
+ * @vasz_lg2: Requested VA width; pt_fmt_init() may narrow it
+ * @oasz_lg2: OA width
+ * @granule_lg2: The expected size of a level 0 item
+ */
+struct pt_kunit_fmt_cfg {
+	const char *name;
+	unsigned int features;
+	s8 top_level;
+	u8 vasz_lg2;
+	u8 oasz_lg2;
+	u8 granule_lg2;
+};
+
+/**
+ * struct pt_kunit_fmt_vector - A known encoding from the hardware manual
+ * @features: The configurations (exact features) it applies to
+ * @level: Level of the item
+ * @oasz_lg2: Leaf size, or 0 for a table pointer
+ * @prot: IOMMU_* protection of a leaf
+ * @oa: Output address of a leaf
+ * @expect: The raw item; for a table, without the table address
+ */
+struct pt_kunit_fmt_vector {
+	unsigned int features;
+	u8 level;
+	u8 oasz_lg2;
+	unsigned int prot;
+	u64 oa;
+	u64 expect;
+};
+#endif
+
+/*
+ * Raw access to the items of a table. Items are read and written whole with
+ * READ_ONCE()/WRITE_ONCE() because the walker may read them at any time;
+ * read-modify-write of bits the walker also writes (dirty, access) uses
+ * compare-and-exchange.
+ */
+static inline u64 *pt_items(struct pt_table_p *table)
+{
+	return (u64 *)table;
+}
+
+static inline u64 pt_read_item(const struct pt_state *pts, unsigned int index)
+{
+	return READ_ONCE(pt_items(pts->table)[index]);
+}
+
+static inline void pt_write_item(const struct pt_state *pts,
+				 unsigned int index, u64 value)
+{
+	WRITE_ONCE(pt_items(pts->table)[index], value);
+}
+
+/* Replace the item only if it still holds old; true on success */
+static inline bool pt_cmpxchg_item(const struct pt_state *pts,
+				   unsigned int index, u64 old, u64 new)
+{
+	return try_cmpxchg64(&pt_items(pts->table)[index], &old, new);
+}
+
+/* Atomically clear then set bits of an item, racing with the walker */
+static inline void pt_update_item(const struct pt_state *pts,
+				  unsigned int index, u64 clear, u64 set)
+{
+	u64 *item = &pt_items(pts->table)[index];
+	u64 old = READ_ONCE(*item);
+
+	while (!try_cmpxchg64(item, &old, (old & ~clear) | set))
+		;
+}
+
+#endif

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Default implementations of the optional format functions. A format header
+ * that needs something different defines its own function and a macro of the
+ * same name before this file is included; everything here is chosen so that
+ * a format with the plainest hardware needs nothing more.
+ */
+#ifndef __GENERIC_PT_PT_FMT_DEFAULTS_H
+#define __GENERIC_PT_PT_FMT_DEFAULTS_H
+
+#include "pt_defs.h"
+
+/* Without a contiguous encoding every entry is a single item */
+#ifndef pt_entry_num_contig_lg2
+static inline unsigned int pt_entry_num_contig_lg2(const struct pt_state *pts)
+{
+	return 0;
+}
+#endif
+
+/* Level 0 only holds leaves; every other level can point to a table */
+#ifndef pt_can_have_table
+static inline bool pt_can_have_table(const struct pt_state *pts)
+{
+	return pts->level > 0;
+}
+#endif
+
+/* An entry is cleared by zeroing every item of it */
+#ifndef pt_clear_entry
+static inline void pt_clear_entry(struct pt_state *pts,
+				  unsigned int num_contig_lg2)
+{
+	unsigned int first = log2_set_mod_t(unsigned int, pts->index, 0,
+					    num_contig_lg2);
+	unsigned int i;
+
+	for (i = 0; i != log2_to_int_t(unsigned int, num_contig_lg2); i++)
+		pt_write_item(pts, first + i, 0);
+}
+#endif
+
+/*
+ * The software bit a table entry carries once the table it points to has
+ * been flushed for an incoherent walker. 0 means the format has none and
+ * cannot support PT_FEAT_DMA_INCOHERENT.
+ */
+#ifndef pt_sw_flush_bit
+static inline u64 pt_sw_flush_bit(const struct pt_state *pts)
+{
+	return 0;
+}
+#endif
+
+/* A format without dirty tracking reports every entry as clean */
+#ifndef pt_entry_write_is_dirty
+#define PT_FMT_NO_DIRTY 1
+static inline bool pt_entry_write_is_dirty(const struct pt_state *pts)
+{
+	return false;
+}
+
+static inline void pt_entry_make_write_clean(struct pt_state *pts)
+{
+}
+
+static inline bool pt_entry_make_write_dirty(struct pt_state *pts)
+{
+	return false;
+}
+#endif
+
+#endif

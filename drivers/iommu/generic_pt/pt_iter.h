@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Walking a table: a per-level state, load, iterate and descend, and the
+ * generator that unrolls the level recursion of a walker at compile time.
+ *
+ * A walker is written once as a level function that handles one table. The
+ * generator instantiates it for every level the format can have, each copy
+ * with a constant level and a direct call to the copy below, so that the
+ * format's geometry folds to constants and no walk makes an indirect call.
+ */
+#ifndef __GENERIC_PT_PT_ITER_H
+#define __GENERIC_PT_PT_ITER_H
+
+#include "pt_common.h"
+
+/**
+ * pt_init() - Start walking one table of a range
+ * @range: The range; range->va selects the first item
+ * @level: Level of @table
+ * @table: The table
+ *
+ * Return: a state on the item that holds range->va, with end_index one past
+ * the item that holds range->last_va, or the end of the table.
+ */
+static __always_inline struct pt_state pt_init(struct pt_range *range,
+					       unsigned int level,
+					       struct pt_table_p *table)
+{
+	struct pt_state pts = {
+		.range = range,
+		.table = table,
+		.level = level,
+	};
+	unsigned int item_lg2 = pt_table_item_lg2sz(&pts);
+	unsigned int items_lg2 = pt_num_items_lg2(&pts);
+
+	pts.index = log2_mod(log2_div(range->va, item_lg2), items_lg2);
+	if (log2_div_eq(range->va, range->last_va, pt_table_span_lg2(&pts)))
+		pts.end_index =
+			log2_mod(log2_div(range->last_va, item_lg2), items_lg2) +
+			1;
+	else
+		pts.end_index = log2_to_int_t(unsigned int, items_lg2);
+	return pts;
+}
+
+static __always_inline struct pt_state pt_init_top(struct pt_range *range)
+{
+	return pt_init(range, range->top_level, range->top_table);
+}
+
+/* The first VA of the current item */
+static inline pt_vaddr_t pt_index_to_va(const struct pt_state *pts)
+{
+	unsigned int item_lg2 = pt_table_item_lg2sz(pts);
+
+	return log2_set_mod(pts->range->va, log2_mul(pts->index, item_lg2),
+			    pt_table_span_lg2(pts));
+}
+
+/* Read the current item; sets pts->entry and pts->type */
+static __always_inline enum pt_entry_type pt_load_entry(struct pt_state *pts)
+{
+	pts->type = pt_load_entry_raw(pts);
+	return pts->type;
+}
+
+/* Move to the item after the current entry, a whole contiguous run at once */
+static __always_inline void pt_next_entry(struct pt_state *pts)
+{
+	if (pts->type == PT_ENTRY_OA) {
+		unsigned int contig_lg2 = pt_entry_num_contig_lg2(pts);
+
+		pts->index = log2_set_mod_t(unsigned int, pts->index, 0,
+					    contig_lg2) +
+			     log2_to_int_t(unsigned int, contig_lg2);
+	} else {
+		pts->index++;
+	}
+	if (pts->index < pts->end_index)
+		pts->range->va = pt_index_to_va(pts);
+}
+
+/**
+ * for_each_pt_level_entry() - Visit every entry of a table a range covers
+ * @pts: State from pt_init(); loaded on each iteration
+ *
+ * range->va follows the current item, except for the first item, where it
+ * stays at the start of the range.
+ */
+#define for_each_pt_level_entry(pts)                                       \
+	for (; (pts)->index < (pts)->end_index && (pt_load_entry(pts), 1); \
+	     pt_next_entry(pts))
+
+/**
+ * pt_entry_fully_covered() - True if the range covers the whole entry
+ * @pts: State on an item
+ * @oasz_lg2: lg2 of the entry size
+ *
+ * range->va must be inside the entry.
+ */
+static inline bool pt_entry_fully_covered(const struct pt_state *pts,
+					  unsigned int oasz_lg2)
+{
+	const struct pt_range *range = pts->range;
+
+	if (log2_mod(range->va, oasz_lg2))
+		return false;
+	return !log2_div_eq(range->va, range->last_va, oasz_lg2) ||
+	       log2_mod_eq_max_t(pt_vaddr_t, range->last_va, oasz_lg2);
+}
+
+/**
+ * typedef pt_level_fn_t - A walker instantiated for one level
+ * @range: The range being walked
+ * @arg: The walker's private argument
+ * @level: The level of @table, a constant in every instance
+ * @table: The table to walk
+ *
+ * Return: 0 to continue or a negative errno to stop the walk
+ */
+typedef int (*pt_level_fn_t)(struct pt_range *range, void *arg,
+			     unsigned int level, struct pt_table_p *table);
+
+/**
+ * pt_descend() - Walk the table a loaded %PT_ENTRY_TABLE points to
+ * @pts: State on a table entry
+ * @arg: Passed to @fn
+ * @fn: The instance of the walker for the level below, the descend_fn a
+ *     level function is given
+ *
+ * Return: what @fn returns
+ */
+static __always_inline int pt_descend(struct pt_state *pts, void *arg,
+				      pt_level_fn_t fn)
+{
+	return fn(pts->range, arg, pts->level - 1, pt_table_ptr(pts));
+}
+
+/* Below level 0 there is nothing; a walker that descends from 0 is broken */
+static inline int pt_walk_below_zero(struct pt_range *range, void *arg,
+				     unsigned int level,
+				     struct pt_table_p *table)
+{
+	WARN_ON(true);
+	return -EINVAL;
+}
+
+#define __PT_LEVEL_INSTANCE(name, level_fn, lvl, lower)                      \
+	static int name##_l##lvl(struct pt_range *range, void *arg,          \
+				 unsigned int level, struct pt_table_p *table) \
+	{                                                                    \
+		return level_fn(range, arg, lvl, table, lower);              \
+	}
+
+/**
+ * PT_MAKE_WALKER() - Instantiate a walker for every level
+ * @name: Name of the resulting function, int name(range, arg)
+ * @level_fn: An __always_inline function
+ *     int level_fn(struct pt_range *range, void *arg, unsigned int level,
+ *     struct pt_table_p *table, pt_level_fn_t descend_fn)
+ *     that walks one table and calls pt_descend(pts, arg, descend_fn) to go
+ *     down a level.
+ *
+ * The instances above the format's PT_MAX_TOP_LEVEL are never called and
+ * are discarded by the compiler.
+ */
+#define PT_MAKE_WALKER(name, level_fn)                                      \
+	__PT_LEVEL_INSTANCE(name, level_fn, 0, pt_walk_below_zero)          \
+	__PT_LEVEL_INSTANCE(name, level_fn, 1, name##_l0)                   \
+	__PT_LEVEL_INSTANCE(name, level_fn, 2, name##_l1)                   \
+	__PT_LEVEL_INSTANCE(name, level_fn, 3, name##_l2)                   \
+	__PT_LEVEL_INSTANCE(name, level_fn, 4, name##_l3)                   \
+	__PT_LEVEL_INSTANCE(name, level_fn, 5, name##_l4)                   \
+	static int name(struct pt_range *range, void *arg)                  \
+	{                                                                   \
+		static_assert(PT_MAX_TOP_LEVEL < PT_MAX_LEVELS);            \
+		switch (range->top_level) {                                 \
+		case 0:                                                     \
+			return name##_l0(range, arg, 0, range->top_table);  \
+		case 1:                                                     \
+			if (PT_MAX_TOP_LEVEL >= 1)                          \
+				return name##_l1(range, arg, 1,             \
+						 range->top_table);         \
+			break;                                              \
+		case 2:                                                     \
+			if (PT_MAX_TOP_LEVEL >= 2)                          \
+				return name##_l2(range, arg, 2,             \
+						 range->top_table);         \
+			break;                                              \
+		case 3:                                                     \
+			if (PT_MAX_TOP_LEVEL >= 3)                          \
+				return name##_l3(range, arg, 3,             \
+						 range->top_table);         \
+			break;                                              \
+		case 4:                                                     \
+			if (PT_MAX_TOP_LEVEL >= 4)                          \
+				return name##_l4(range, arg, 4,             \
+						 range->top_table);         \
+			break;                                              \
+		case 5:                                                     \
+			if (PT_MAX_TOP_LEVEL >= 5)                          \
+				return name##_l5(range, arg, 5,             \
+						 range->top_table);         \
+			break;                                              \
+		}                                                           \
+		return -EINVAL;                                             \
+	}
+
+#endif
