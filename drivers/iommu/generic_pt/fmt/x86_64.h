@@ -1,0 +1,237 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * x86-64 page table: 4 levels for a 48-bit VA or 5 for 57 bits, 9 bits per
+ * level over a 4 KiB granule. The VA is sign extended, so the top table's
+ * lower half maps the low addresses and its upper half the high ones. Leaves
+ * are 4 KiB at level 0 and, with PS, 2 MiB at level 1 and 1 GiB at level 2.
+ */
+#ifndef __GENERIC_PT_FMT_X86_64_H
+#define __GENERIC_PT_FMT_X86_64_H
+
+#include <linux/errno.h>
+#include <linux/iommu.h>
+#include <linux/mem_encrypt.h>
+
+#include "defs_x86_64.h"
+#include "../pt_defs.h"
+
+#define PT_MAX_TOP_LEVEL 4
+#define X86_64PT_GRANULE_LG2SZ 12
+#define X86_64PT_ITEMS_LG2 9
+
+static inline unsigned int
+x86_64pt_table_item_lg2sz(const struct pt_state *pts)
+{
+	return X86_64PT_GRANULE_LG2SZ + X86_64PT_ITEMS_LG2 * pts->level;
+}
+
+#define pt_table_item_lg2sz x86_64pt_table_item_lg2sz
+
+static inline unsigned int x86_64pt_num_items_lg2(const struct pt_state *pts)
+{
+	return X86_64PT_ITEMS_LG2;
+}
+
+#define pt_num_items_lg2 x86_64pt_num_items_lg2
+
+static inline u64 x86_64pt_possible_sizes(const struct pt_state *pts)
+{
+	if (pts->level > 2)
+		return 0;
+	return BIT_ULL(x86_64pt_table_item_lg2sz(pts));
+}
+
+#define pt_possible_sizes x86_64pt_possible_sizes
+
+static inline enum pt_entry_type x86_64pt_load_entry_raw(struct pt_state *pts)
+{
+	u64 entry = pt_read_item(pts, pts->index);
+
+	pts->entry = entry;
+	if (!(entry & X86_64_FMT_P))
+		return PT_ENTRY_EMPTY;
+	if (pts->level == 0 || (entry & X86_64_FMT_PS))
+		return PT_ENTRY_OA;
+	return PT_ENTRY_TABLE;
+}
+
+#define pt_load_entry_raw x86_64pt_load_entry_raw
+
+static inline pt_oaddr_t x86_64pt_entry_oa(const struct pt_state *pts)
+{
+	/* Bit 12 of a large leaf is PAT, not address */
+	return oalog2_set_mod(pts->entry & X86_64_FMT_OA, 0,
+			      x86_64pt_table_item_lg2sz(pts));
+}
+
+#define pt_entry_oa x86_64pt_entry_oa
+
+static inline pt_oaddr_t x86_64pt_table_pa(const struct pt_state *pts)
+{
+	u64 entry = pts->entry;
+
+	if (pts_feature(pts, PT_FEAT_X86_64_AMD_ENCRYPT_TABLES))
+		entry = __sme_clr(entry);
+	return entry & X86_64_FMT_OA;
+}
+
+#define pt_table_pa x86_64pt_table_pa
+
+static inline void
+x86_64pt_install_leaf_entry(struct pt_state *pts, pt_oaddr_t oa,
+			    unsigned int oasz_lg2,
+			    const struct pt_write_attrs *attrs)
+{
+	/* A is preset so the walker never has to write it */
+	u64 entry = X86_64_FMT_P | X86_64_FMT_A | attrs->descriptor_bits |
+		    (oa & X86_64_FMT_OA);
+
+	if (pts->level != 0)
+		entry |= X86_64_FMT_PS;
+	pt_write_item(pts, pts->index, entry);
+}
+
+#define pt_install_leaf_entry x86_64pt_install_leaf_entry
+
+static inline bool x86_64pt_install_table(struct pt_state *pts,
+					  pt_oaddr_t table_pa,
+					  const struct pt_write_attrs *attrs)
+{
+	u64 entry = X86_64_FMT_P | X86_64_FMT_RW | X86_64_FMT_U |
+		    X86_64_FMT_A | (table_pa & X86_64_FMT_OA);
+
+	if (pts_feature(pts, PT_FEAT_X86_64_AMD_ENCRYPT_TABLES))
+		entry = __sme_set(entry);
+	return pt_cmpxchg_item(pts, pts->index, pts->entry, entry);
+}
+
+#define pt_install_table x86_64pt_install_table
+
+static inline void x86_64pt_attr_from_entry(const struct pt_state *pts,
+					    struct pt_write_attrs *attrs)
+{
+	attrs->descriptor_bits = pts->entry & X86_64_FMT_ATTRS;
+}
+
+#define pt_attr_from_entry x86_64pt_attr_from_entry
+
+static inline u64 x86_64pt_sw_flush_bit(const struct pt_state *pts)
+{
+	return X86_64_FMT_SW_FLUSHED;
+}
+
+#define pt_sw_flush_bit x86_64pt_sw_flush_bit
+
+static inline bool x86_64pt_entry_write_is_dirty(const struct pt_state *pts)
+{
+	return pt_read_item(pts, pts->index) & X86_64_FMT_D;
+}
+
+#define pt_entry_write_is_dirty x86_64pt_entry_write_is_dirty
+
+static inline void x86_64pt_entry_make_write_clean(struct pt_state *pts)
+{
+	pt_update_item(pts, pts->index, X86_64_FMT_D, 0);
+}
+
+#define pt_entry_make_write_clean x86_64pt_entry_make_write_clean
+
+static inline bool x86_64pt_entry_make_write_dirty(struct pt_state *pts)
+{
+	pt_update_item(pts, pts->index, 0, X86_64_FMT_D);
+	return true;
+}
+
+#define pt_entry_make_write_dirty x86_64pt_entry_make_write_dirty
+
+/**
+ * x86_64pt_iommu_set_prot() - Encode IOMMU_* protection for x86-64 leaves
+ * @common: The table
+ * @attrs: Output
+ * @iommu_prot: IOMMU_READ, IOMMU_WRITE, ...
+ *
+ * The format cannot express write-only, so any access makes the leaf
+ * readable. IOMMU_PRIV drops U so only supervisor requests may use it.
+ *
+ * Return: 0, or -EINVAL if the leaf would allow no access
+ */
+static inline int x86_64pt_iommu_set_prot(const struct pt_common *common,
+					  struct pt_write_attrs *attrs,
+					  unsigned int iommu_prot)
+{
+	u64 bits = 0;
+
+	if (!(iommu_prot & (IOMMU_READ | IOMMU_WRITE)))
+		return -EINVAL;
+	if (iommu_prot & IOMMU_WRITE)
+		bits |= X86_64_FMT_RW;
+	if (!(iommu_prot & IOMMU_PRIV))
+		bits |= X86_64_FMT_U;
+	if (iommu_prot & IOMMU_NOEXEC)
+		bits |= X86_64_FMT_XD;
+	if (iommu_prot & IOMMU_MMIO)
+		bits |= X86_64_FMT_PCD;
+	attrs->descriptor_bits = bits;
+	return 0;
+}
+
+#define pt_iommu_set_prot x86_64pt_iommu_set_prot
+
+/**
+ * x86_64pt_fmt_init() - Check and complete the geometry of a table
+ * @common: max_oasz_lg2 and features set by the caller
+ * @top_level: 3 for 4 levels (48-bit VA) or 4 for 5 levels (57-bit VA)
+ *
+ * Sets the VA width from the level count and turns on sign extension.
+ *
+ * Return: the top level or a negative errno
+ */
+static inline int x86_64pt_fmt_init(struct pt_common *common, int top_level)
+{
+	if (top_level != 3 && top_level != 4)
+		return -EINVAL;
+	if (common->max_oasz_lg2 > 52 ||
+	    common->max_oasz_lg2 <= X86_64PT_GRANULE_LG2SZ)
+		return -EINVAL;
+	common->max_vasz_lg2 =
+		X86_64PT_GRANULE_LG2SZ + X86_64PT_ITEMS_LG2 * (top_level + 1);
+	common->features |= BIT(PT_FEAT_SIGN_EXTEND);
+	return top_level;
+}
+
+#define pt_fmt_init x86_64pt_fmt_init
+
+#ifdef GENERIC_PT_KUNIT
+#define X86_64PT_KUNIT_CFG(_name, _features, _top)                       \
+	{                                                                  \
+		.name = _name, .features = _features, .top_level = _top,   \
+		.vasz_lg2 = 0, .oasz_lg2 = 52, .granule_lg2 = 12,          \
+	}
+static const struct pt_kunit_fmt_cfg pt_kunit_fmt_cfgs[] = {
+	X86_64PT_KUNIT_CFG("4lvl", 0, 3),
+	X86_64PT_KUNIT_CFG("5lvl", 0, 4),
+	X86_64PT_KUNIT_CFG("4lvl,sme", BIT(PT_FEAT_X86_64_AMD_ENCRYPT_TABLES),
+			   3),
+	X86_64PT_KUNIT_CFG("5lvl,incoherent", BIT(PT_FEAT_DMA_INCOHERENT), 4),
+};
+
+static const struct pt_kunit_fmt_vector pt_kunit_fmt_vectors[] = {
+	/* P RW U A */
+	{ .level = 0, .oasz_lg2 = 12, .prot = IOMMU_READ | IOMMU_WRITE,
+	  .oa = 0x12345000, .expect = 0x0000000012345027ULL },
+	/* P U A PS XD */
+	{ .level = 1, .oasz_lg2 = 21, .prot = IOMMU_READ | IOMMU_NOEXEC,
+	  .oa = 0x40000000, .expect = 0x80000000400000a5ULL },
+	/* P RW A PS, supervisor only */
+	{ .level = 2, .oasz_lg2 = 30,
+	  .prot = IOMMU_READ | IOMMU_WRITE | IOMMU_PRIV, .oa = 0x80000000,
+	  .expect = 0x00000000800000a3ULL },
+	/* P U PCD A */
+	{ .level = 0, .oasz_lg2 = 12, .prot = IOMMU_READ | IOMMU_MMIO,
+	  .oa = 0x1000, .expect = 0x0000000000001035ULL },
+	{ .level = 1, .expect = 0x27 },
+	{ .level = 3, .expect = 0x27 },
+};
+#endif
+
+#endif
