@@ -1,0 +1,590 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Arm VMSAv8-64 long descriptor page table, as the SMMU walks it for stage 1
+ * and stage 2 with a 4 KiB, 16 KiB or 64 KiB granule.
+ *
+ * Each level translates granule_lg2 - 3 bits. Our level 0 is the
+ * architecture's level 3, so our level n is Arm level 3 - n. The top table
+ * is sized to the VA exactly; at stage 2 a top that would be Arm level 0 is
+ * replaced by up to 16 concatenated tables one level down, as the SMMU
+ * allows, to save a level of walk.
+ *
+ * Blocks exist at Arm levels 1 and 2 for the 4K granule, at Arm level 2 for
+ * 16K and 64K, and at Arm level 1 for 64K with a 52-bit OA. The contiguous
+ * hint makes a run of 16 (4K), 128 or 32 (16K) or 32 (64K) aligned items
+ * one TLB entry; each item keeps its own OA.
+ */
+#ifndef __GENERIC_PT_FMT_ARMV8_H
+#define __GENERIC_PT_FMT_ARMV8_H
+
+#include <linux/bitfield.h>
+#include <linux/errno.h>
+#include <linux/iommu.h>
+
+#include "defs_armv8.h"
+#include "../pt_defs.h"
+
+#define PT_MAX_TOP_LEVEL 3
+#define ARMV8PT_MAX_CONCAT_LG2 4
+
+static inline unsigned int armv8pt_granule_lg2(const struct pt_common *common)
+{
+	if (pt_feature(common, PT_FEAT_ARMV8_GRANULE_64K))
+		return 16;
+	if (pt_feature(common, PT_FEAT_ARMV8_GRANULE_16K))
+		return 14;
+	return 12;
+}
+
+static inline unsigned int armv8pt_table_item_lg2sz(const struct pt_state *pts)
+{
+	unsigned int granule_lg2 = armv8pt_granule_lg2(pts->range->common);
+
+	return granule_lg2 + (granule_lg2 - PT_ITEM_WORD_LG2SZ) * pts->level;
+}
+
+#define pt_table_item_lg2sz armv8pt_table_item_lg2sz
+
+/* The top table holds exactly the VA; concatenated tables add up to 4 bits */
+static inline unsigned int armv8pt_num_items_lg2(const struct pt_state *pts)
+{
+	if (pts->level == pts->range->top_level)
+		return pts->range->max_vasz_lg2 - armv8pt_table_item_lg2sz(pts);
+	return armv8pt_granule_lg2(pts->range->common) - PT_ITEM_WORD_LG2SZ;
+}
+
+#define pt_num_items_lg2 armv8pt_num_items_lg2
+
+/* lg2 of the items in a contiguous run at this level, 0 if there is none */
+static inline unsigned int armv8pt_contig_lg2(const struct pt_state *pts)
+{
+	switch (armv8pt_granule_lg2(pts->range->common)) {
+	case 12:
+		return pts->level <= 2 ? 4 : 0;
+	case 14:
+		return pts->level == 0 ? 7 : pts->level == 1 ? 5 : 0;
+	default:
+		return pts->level <= 1 ? 5 : 0;
+	}
+}
+
+static inline bool armv8pt_level_has_leaf(const struct pt_state *pts)
+{
+	switch (armv8pt_granule_lg2(pts->range->common)) {
+	case 12:
+		return pts->level <= 2;
+	case 14:
+		return pts->level <= 1;
+	default:
+		/* The 4 TiB block needs FEAT_LPA */
+		return pts->level <= 1 ||
+		       (pts->level == 2 &&
+			pts->range->common->max_oasz_lg2 > 48);
+	}
+}
+
+static inline u64 armv8pt_possible_sizes(const struct pt_state *pts)
+{
+	unsigned int item_lg2 = armv8pt_table_item_lg2sz(pts);
+	unsigned int contig_lg2 = armv8pt_contig_lg2(pts);
+
+	if (!armv8pt_level_has_leaf(pts))
+		return 0;
+	if (!contig_lg2)
+		return BIT_ULL(item_lg2);
+	return BIT_ULL(item_lg2) | BIT_ULL(item_lg2 + contig_lg2);
+}
+
+#define pt_possible_sizes armv8pt_possible_sizes
+
+static inline bool armv8pt_oa52(const struct pt_state *pts)
+{
+	return armv8pt_granule_lg2(pts->range->common) == 16;
+}
+
+static inline u64 armv8pt_oa_to_field(const struct pt_state *pts,
+				      pt_oaddr_t oa)
+{
+	u64 field = oa & ARMV8PT_FMT_OA48;
+
+	if (armv8pt_oa52(pts))
+		field = (field & ~ARMV8PT_FMT_OA52_HI) |
+			FIELD_PREP(ARMV8PT_FMT_OA52_HI, (u64)oa >> 48);
+	return field;
+}
+
+static inline pt_oaddr_t armv8pt_field_to_oa(const struct pt_state *pts,
+					     u64 entry)
+{
+	u64 oa = entry & ARMV8PT_FMT_OA48;
+
+	if (armv8pt_oa52(pts))
+		oa = (oa & ~ARMV8PT_FMT_OA52_HI) |
+		     (FIELD_GET(ARMV8PT_FMT_OA52_HI, entry) << 48);
+	return oa;
+}
+
+static inline enum pt_entry_type armv8pt_load_entry_raw(struct pt_state *pts)
+{
+	u64 entry = pt_read_item(pts, pts->index);
+
+	pts->entry = entry;
+	if (!(entry & ARMV8PT_FMT_VALID))
+		return PT_ENTRY_EMPTY;
+	if (pts->level != 0 && (entry & ARMV8PT_FMT_TABLE))
+		return PT_ENTRY_TABLE;
+	return PT_ENTRY_OA;
+}
+
+#define pt_load_entry_raw armv8pt_load_entry_raw
+
+static inline unsigned int
+armv8pt_entry_num_contig_lg2(const struct pt_state *pts)
+{
+	if (!(pts->entry & ARMV8PT_FMT_CONT))
+		return 0;
+	return armv8pt_contig_lg2(pts);
+}
+
+#define pt_entry_num_contig_lg2 armv8pt_entry_num_contig_lg2
+
+static inline pt_oaddr_t armv8pt_entry_oa(const struct pt_state *pts)
+{
+	/* Each item of a run holds its own OA; the run starts aligned */
+	return oalog2_set_mod(armv8pt_field_to_oa(pts, pts->entry), 0,
+			      armv8pt_table_item_lg2sz(pts) +
+				      armv8pt_entry_num_contig_lg2(pts));
+}
+
+#define pt_entry_oa armv8pt_entry_oa
+
+static inline pt_oaddr_t armv8pt_table_pa(const struct pt_state *pts)
+{
+	return armv8pt_field_to_oa(pts, pts->entry);
+}
+
+#define pt_table_pa armv8pt_table_pa
+
+static inline void
+armv8pt_install_leaf_entry(struct pt_state *pts, pt_oaddr_t oa,
+			   unsigned int oasz_lg2,
+			   const struct pt_write_attrs *attrs)
+{
+	unsigned int item_lg2 = armv8pt_table_item_lg2sz(pts);
+	unsigned int contig_lg2 = oasz_lg2 - item_lg2;
+	u64 entry = ARMV8PT_FMT_VALID | attrs->descriptor_bits;
+	unsigned int i;
+
+	if (pts->level == 0)
+		entry |= ARMV8PT_FMT_TABLE;
+	if (contig_lg2)
+		entry |= ARMV8PT_FMT_CONT;
+	for (i = 0; i != log2_to_int_t(unsigned int, contig_lg2); i++)
+		pt_write_item(pts, pts->index + i,
+			      entry | armv8pt_oa_to_field(
+					      pts, oa + oalog2_mul(i, item_lg2)));
+}
+
+#define pt_install_leaf_entry armv8pt_install_leaf_entry
+
+static inline bool armv8pt_install_table(struct pt_state *pts,
+					 pt_oaddr_t table_pa,
+					 const struct pt_write_attrs *attrs)
+{
+	u64 entry = ARMV8PT_FMT_VALID | ARMV8PT_FMT_TABLE |
+		    armv8pt_oa_to_field(pts, table_pa);
+
+	return pt_cmpxchg_item(pts, pts->index, pts->entry, entry);
+}
+
+#define pt_install_table armv8pt_install_table
+
+static inline void armv8pt_attr_from_entry(const struct pt_state *pts,
+					   struct pt_write_attrs *attrs)
+{
+	attrs->descriptor_bits = pts->entry & ARMV8PT_FMT_ATTRS;
+}
+
+#define pt_attr_from_entry armv8pt_attr_from_entry
+
+static inline u64 armv8pt_sw_flush_bit(const struct pt_state *pts)
+{
+	return ARMV8PT_FMT_SW_FLUSHED;
+}
+
+#define pt_sw_flush_bit armv8pt_sw_flush_bit
+
+/*
+ * DBM dirty state. Bit 7 is the write permission the SMMU changes when it
+ * writes through a DBM leaf: at stage 1 it is AP[2] (read-only), which the
+ * SMMU clears; at stage 2 it is S2AP[1] (write), which the SMMU sets. So a
+ * dirty leaf has bit 7 clear at stage 1 and set at stage 2.
+ */
+static inline bool armv8pt_item_is_dirty(const struct pt_state *pts, u64 item)
+{
+	if (!(item & ARMV8PT_FMT_DBM))
+		return false;
+	if (pts_feature(pts, PT_FEAT_ARMV8_S2))
+		return item & ARMV8PT_FMT_S2AP_W;
+	return !(item & ARMV8PT_FMT_AP_RDONLY);
+}
+
+static inline void armv8pt_set_item_dirty(struct pt_state *pts,
+					  unsigned int index, bool dirty)
+{
+	bool set_bit7 = pts_feature(pts, PT_FEAT_ARMV8_S2) == dirty;
+
+	if (set_bit7)
+		pt_update_item(pts, index, 0, ARMV8PT_FMT_AP_RDONLY);
+	else
+		pt_update_item(pts, index, ARMV8PT_FMT_AP_RDONLY, 0);
+}
+
+static inline bool armv8pt_entry_write_is_dirty(const struct pt_state *pts)
+{
+	unsigned int contig_lg2 = armv8pt_entry_num_contig_lg2(pts);
+	unsigned int first = log2_set_mod_t(unsigned int, pts->index, 0,
+					    contig_lg2);
+	unsigned int i;
+
+	/* The SMMU may update any one item of a contiguous run */
+	for (i = 0; i != log2_to_int_t(unsigned int, contig_lg2); i++)
+		if (armv8pt_item_is_dirty(pts, pt_read_item(pts, first + i)))
+			return true;
+	return false;
+}
+
+#define pt_entry_write_is_dirty armv8pt_entry_write_is_dirty
+
+static inline void armv8pt_entry_make_write_clean(struct pt_state *pts)
+{
+	unsigned int contig_lg2 = armv8pt_entry_num_contig_lg2(pts);
+	unsigned int first = log2_set_mod_t(unsigned int, pts->index, 0,
+					    contig_lg2);
+	unsigned int i;
+
+	for (i = 0; i != log2_to_int_t(unsigned int, contig_lg2); i++)
+		if (pt_read_item(pts, first + i) & ARMV8PT_FMT_DBM)
+			armv8pt_set_item_dirty(pts, first + i, false);
+}
+
+#define pt_entry_make_write_clean armv8pt_entry_make_write_clean
+
+static inline bool armv8pt_entry_make_write_dirty(struct pt_state *pts)
+{
+	if (!(pts->entry & ARMV8PT_FMT_DBM))
+		return false;
+	armv8pt_set_item_dirty(pts, pts->index, true);
+	return true;
+}
+
+#define pt_entry_make_write_dirty armv8pt_entry_make_write_dirty
+
+static inline u64 armv8pt_s1_prot(const struct pt_common *common,
+				  unsigned int iommu_prot)
+{
+	u64 bits = ARMV8PT_FMT_AF;
+
+	if (!(iommu_prot & IOMMU_PRIV))
+		bits |= ARMV8PT_FMT_AP_UNPRIV;
+	if (!(iommu_prot & IOMMU_WRITE))
+		bits |= ARMV8PT_FMT_AP_RDONLY;
+	else if (pt_feature(common, PT_FEAT_ARMV8_DBM))
+		bits |= ARMV8PT_FMT_DBM;
+	if (iommu_prot & IOMMU_MMIO)
+		bits |= FIELD_PREP(ARMV8PT_FMT_ATTRINDX, ARMV8PT_MAIR_IDX_DEV);
+	else if (iommu_prot & IOMMU_CACHE)
+		bits |= FIELD_PREP(ARMV8PT_FMT_ATTRINDX,
+				   ARMV8PT_MAIR_IDX_CACHE);
+	else
+		bits |= FIELD_PREP(ARMV8PT_FMT_ATTRINDX, ARMV8PT_MAIR_IDX_NC);
+	if (iommu_prot & IOMMU_NOEXEC)
+		bits |= ARMV8PT_FMT_PXN | ARMV8PT_FMT_UXN;
+	if (pt_feature(common, PT_FEAT_ARMV8_NS))
+		bits |= ARMV8PT_FMT_NS;
+	return bits;
+}
+
+static inline u64 armv8pt_s2_prot(const struct pt_common *common,
+				  unsigned int iommu_prot)
+{
+	u64 bits = ARMV8PT_FMT_AF;
+
+	if (iommu_prot & IOMMU_READ)
+		bits |= ARMV8PT_FMT_S2AP_R;
+	if (iommu_prot & IOMMU_WRITE) {
+		bits |= ARMV8PT_FMT_S2AP_W;
+		if (pt_feature(common, PT_FEAT_ARMV8_DBM))
+			bits |= ARMV8PT_FMT_DBM;
+	}
+	if (iommu_prot & IOMMU_MMIO)
+		bits |= FIELD_PREP(ARMV8PT_FMT_S2_MEMATTR,
+				   ARMV8PT_S2_MEMATTR_DEV);
+	else if (iommu_prot & IOMMU_CACHE)
+		bits |= FIELD_PREP(ARMV8PT_FMT_S2_MEMATTR,
+				   ARMV8PT_S2_MEMATTR_WB);
+	else
+		bits |= FIELD_PREP(ARMV8PT_FMT_S2_MEMATTR,
+				   ARMV8PT_S2_MEMATTR_NC);
+	if (iommu_prot & IOMMU_NOEXEC)
+		bits |= FIELD_PREP(ARMV8PT_FMT_S2_XN, ARMV8PT_S2_XN_ALL);
+	return bits;
+}
+
+/**
+ * armv8pt_iommu_set_prot() - Encode IOMMU_* protection for Arm leaves
+ * @common: The table
+ * @attrs: Output
+ * @iommu_prot: IOMMU_READ, IOMMU_WRITE, ...
+ *
+ * Stage 1 cannot express write-only, so a writable leaf is also readable.
+ * Memory types use the MAIR indexes ARMV8PT_MAIR_IDX_* at stage 1 and the
+ * MemAttr encodings at stage 2. With %PT_FEAT_ARMV8_DBM a writable leaf
+ * starts dirty, as the SMMU would leave it after a write.
+ *
+ * Return: 0, or -EINVAL if the leaf would allow no access
+ */
+static inline int armv8pt_iommu_set_prot(const struct pt_common *common,
+					 struct pt_write_attrs *attrs,
+					 unsigned int iommu_prot)
+{
+	u64 bits;
+
+	if (!(iommu_prot & (IOMMU_READ | IOMMU_WRITE)))
+		return -EINVAL;
+	if (pt_feature(common, PT_FEAT_ARMV8_S2))
+		bits = armv8pt_s2_prot(common, iommu_prot);
+	else
+		bits = armv8pt_s1_prot(common, iommu_prot);
+	if (iommu_prot & IOMMU_CACHE)
+		bits |= FIELD_PREP(ARMV8PT_FMT_SH, ARMV8PT_SH_IS);
+	else
+		bits |= FIELD_PREP(ARMV8PT_FMT_SH, ARMV8PT_SH_OS);
+	attrs->descriptor_bits = bits;
+	return 0;
+}
+
+#define pt_iommu_set_prot armv8pt_iommu_set_prot
+
+/**
+ * armv8pt_fmt_init() - Check and complete the geometry of a table
+ * @common: max_vasz_lg2 (the input address size), max_oasz_lg2 and
+ *     features (granule, stage) set by the caller
+ * @top_level: The expected top level, or -1 to accept the computed one
+ *
+ * The top level follows from the granule and the VA: the fewest levels that
+ * translate the VA, less one at stage 2 when the top would be Arm level 0
+ * and 16 or fewer concatenated tables can replace it.
+ *
+ * Return: the top level or a negative errno
+ */
+static inline int armv8pt_fmt_init(struct pt_common *common, int top_level)
+{
+	unsigned int granule_lg2 = armv8pt_granule_lg2(common);
+	unsigned int bits_lg2 = granule_lg2 - PT_ITEM_WORD_LG2SZ;
+	unsigned int max_lg2 = granule_lg2 == 16 ? 52 : 48;
+	unsigned int vasz_lg2 = common->max_vasz_lg2;
+	int top;
+
+	if (pt_feature(common, PT_FEAT_ARMV8_GRANULE_16K) &&
+	    pt_feature(common, PT_FEAT_ARMV8_GRANULE_64K))
+		return -EINVAL;
+	if (vasz_lg2 < 25 || vasz_lg2 > max_lg2 ||
+	    common->max_oasz_lg2 < 32 || common->max_oasz_lg2 > max_lg2)
+		return -EINVAL;
+	if (pt_feature(common, PT_FEAT_ARMV8_S2) &&
+	    pt_feature(common, PT_FEAT_ARMV8_NS))
+		return -EINVAL;
+	if (pt_feature(common, PT_FEAT_SIGN_EXTEND) ||
+	    pt_feature(common, PT_FEAT_DYNAMIC_TOP))
+		return -EOPNOTSUPP;
+
+	top = DIV_ROUND_UP(vasz_lg2 - granule_lg2, bits_lg2) - 1;
+	if (pt_feature(common, PT_FEAT_ARMV8_S2) && top == 3 &&
+	    vasz_lg2 - (granule_lg2 + bits_lg2 * 2) <=
+		    bits_lg2 + ARMV8PT_MAX_CONCAT_LG2)
+		top = 2;
+	if (top_level >= 0 && top_level != top)
+		return -EINVAL;
+	return top;
+}
+
+#define pt_fmt_init armv8pt_fmt_init
+
+#ifdef GENERIC_PT_KUNIT
+/*
+ * Every VA width of every granule at both stages. The top levels are the
+ * Arm ARM's starting levels for each input size (T0SZ), and at stage 2 the
+ * concatenated start level the SMMU allows instead of level 0.
+ */
+#define ARMV8PT_K4K_S1 BIT(PT_FEAT_ARMV8_DBM)
+#define ARMV8PT_K4K_S2 (BIT(PT_FEAT_ARMV8_S2) | BIT(PT_FEAT_ARMV8_DBM))
+#define ARMV8PT_K16K_S1 (BIT(PT_FEAT_ARMV8_GRANULE_16K) | ARMV8PT_K4K_S1)
+#define ARMV8PT_K16K_S2 (BIT(PT_FEAT_ARMV8_GRANULE_16K) | ARMV8PT_K4K_S2)
+#define ARMV8PT_K64K_S1 (BIT(PT_FEAT_ARMV8_GRANULE_64K) | ARMV8PT_K4K_S1)
+#define ARMV8PT_K64K_S2 (BIT(PT_FEAT_ARMV8_GRANULE_64K) | ARMV8PT_K4K_S2)
+
+/* The granule and OA width follow from the features */
+#define ARMV8PT_KCFG(_features, _va, _top)                                 \
+	{                                                                  \
+		.features = _features, .vasz_lg2 = _va, .top_level = _top, \
+		.granule_lg2 = ARMV8PT_KGRANULE(_features),                \
+		.oasz_lg2 = ARMV8PT_KOA(_features),                        \
+	}
+#define ARMV8PT_KGRANULE(f)                                  \
+	(((f) & BIT(PT_FEAT_ARMV8_GRANULE_64K)) ? 16 :       \
+	 ((f) & BIT(PT_FEAT_ARMV8_GRANULE_16K)) ? 14 : 12)
+#define ARMV8PT_KOA(f) (((f) & BIT(PT_FEAT_ARMV8_GRANULE_64K)) ? 52 : 48)
+
+static const struct pt_kunit_fmt_cfg pt_kunit_fmt_cfgs[] = {
+	ARMV8PT_KCFG(ARMV8PT_K4K_S1, 25, 1), ARMV8PT_KCFG(ARMV8PT_K4K_S1, 26, 1),
+	ARMV8PT_KCFG(ARMV8PT_K4K_S1, 27, 1), ARMV8PT_KCFG(ARMV8PT_K4K_S1, 28, 1),
+	ARMV8PT_KCFG(ARMV8PT_K4K_S1, 29, 1), ARMV8PT_KCFG(ARMV8PT_K4K_S1, 30, 1),
+	ARMV8PT_KCFG(ARMV8PT_K4K_S1, 31, 2), ARMV8PT_KCFG(ARMV8PT_K4K_S1, 32, 2),
+	ARMV8PT_KCFG(ARMV8PT_K4K_S1, 33, 2), ARMV8PT_KCFG(ARMV8PT_K4K_S1, 34, 2),
+	ARMV8PT_KCFG(ARMV8PT_K4K_S1, 35, 2), ARMV8PT_KCFG(ARMV8PT_K4K_S1, 36, 2),
+	ARMV8PT_KCFG(ARMV8PT_K4K_S1, 37, 2), ARMV8PT_KCFG(ARMV8PT_K4K_S1, 38, 2),
+	ARMV8PT_KCFG(ARMV8PT_K4K_S1, 39, 2), ARMV8PT_KCFG(ARMV8PT_K4K_S1, 40, 3),
+	ARMV8PT_KCFG(ARMV8PT_K4K_S1, 41, 3), ARMV8PT_KCFG(ARMV8PT_K4K_S1, 42, 3),
+	ARMV8PT_KCFG(ARMV8PT_K4K_S1, 43, 3), ARMV8PT_KCFG(ARMV8PT_K4K_S1, 44, 3),
+	ARMV8PT_KCFG(ARMV8PT_K4K_S1, 45, 3), ARMV8PT_KCFG(ARMV8PT_K4K_S1, 46, 3),
+	ARMV8PT_KCFG(ARMV8PT_K4K_S1, 47, 3), ARMV8PT_KCFG(ARMV8PT_K4K_S1, 48, 3),
+	ARMV8PT_KCFG(ARMV8PT_K4K_S2, 25, 1), ARMV8PT_KCFG(ARMV8PT_K4K_S2, 26, 1),
+	ARMV8PT_KCFG(ARMV8PT_K4K_S2, 27, 1), ARMV8PT_KCFG(ARMV8PT_K4K_S2, 28, 1),
+	ARMV8PT_KCFG(ARMV8PT_K4K_S2, 29, 1), ARMV8PT_KCFG(ARMV8PT_K4K_S2, 30, 1),
+	ARMV8PT_KCFG(ARMV8PT_K4K_S2, 31, 2), ARMV8PT_KCFG(ARMV8PT_K4K_S2, 32, 2),
+	ARMV8PT_KCFG(ARMV8PT_K4K_S2, 33, 2), ARMV8PT_KCFG(ARMV8PT_K4K_S2, 34, 2),
+	ARMV8PT_KCFG(ARMV8PT_K4K_S2, 35, 2), ARMV8PT_KCFG(ARMV8PT_K4K_S2, 36, 2),
+	ARMV8PT_KCFG(ARMV8PT_K4K_S2, 37, 2), ARMV8PT_KCFG(ARMV8PT_K4K_S2, 38, 2),
+	ARMV8PT_KCFG(ARMV8PT_K4K_S2, 39, 2), ARMV8PT_KCFG(ARMV8PT_K4K_S2, 40, 2),
+	ARMV8PT_KCFG(ARMV8PT_K4K_S2, 41, 2), ARMV8PT_KCFG(ARMV8PT_K4K_S2, 42, 2),
+	ARMV8PT_KCFG(ARMV8PT_K4K_S2, 43, 2), ARMV8PT_KCFG(ARMV8PT_K4K_S2, 44, 3),
+	ARMV8PT_KCFG(ARMV8PT_K4K_S2, 45, 3), ARMV8PT_KCFG(ARMV8PT_K4K_S2, 46, 3),
+	ARMV8PT_KCFG(ARMV8PT_K4K_S2, 47, 3), ARMV8PT_KCFG(ARMV8PT_K4K_S2, 48, 3),
+	ARMV8PT_KCFG(ARMV8PT_K16K_S1, 25, 0), ARMV8PT_KCFG(ARMV8PT_K16K_S1, 26, 1),
+	ARMV8PT_KCFG(ARMV8PT_K16K_S1, 27, 1), ARMV8PT_KCFG(ARMV8PT_K16K_S1, 28, 1),
+	ARMV8PT_KCFG(ARMV8PT_K16K_S1, 29, 1), ARMV8PT_KCFG(ARMV8PT_K16K_S1, 30, 1),
+	ARMV8PT_KCFG(ARMV8PT_K16K_S1, 31, 1), ARMV8PT_KCFG(ARMV8PT_K16K_S1, 32, 1),
+	ARMV8PT_KCFG(ARMV8PT_K16K_S1, 33, 1), ARMV8PT_KCFG(ARMV8PT_K16K_S1, 34, 1),
+	ARMV8PT_KCFG(ARMV8PT_K16K_S1, 35, 1), ARMV8PT_KCFG(ARMV8PT_K16K_S1, 36, 1),
+	ARMV8PT_KCFG(ARMV8PT_K16K_S1, 37, 2), ARMV8PT_KCFG(ARMV8PT_K16K_S1, 38, 2),
+	ARMV8PT_KCFG(ARMV8PT_K16K_S1, 39, 2), ARMV8PT_KCFG(ARMV8PT_K16K_S1, 40, 2),
+	ARMV8PT_KCFG(ARMV8PT_K16K_S1, 41, 2), ARMV8PT_KCFG(ARMV8PT_K16K_S1, 42, 2),
+	ARMV8PT_KCFG(ARMV8PT_K16K_S1, 43, 2), ARMV8PT_KCFG(ARMV8PT_K16K_S1, 44, 2),
+	ARMV8PT_KCFG(ARMV8PT_K16K_S1, 45, 2), ARMV8PT_KCFG(ARMV8PT_K16K_S1, 46, 2),
+	ARMV8PT_KCFG(ARMV8PT_K16K_S1, 47, 2), ARMV8PT_KCFG(ARMV8PT_K16K_S1, 48, 3),
+	ARMV8PT_KCFG(ARMV8PT_K16K_S2, 25, 0), ARMV8PT_KCFG(ARMV8PT_K16K_S2, 26, 1),
+	ARMV8PT_KCFG(ARMV8PT_K16K_S2, 27, 1), ARMV8PT_KCFG(ARMV8PT_K16K_S2, 28, 1),
+	ARMV8PT_KCFG(ARMV8PT_K16K_S2, 29, 1), ARMV8PT_KCFG(ARMV8PT_K16K_S2, 30, 1),
+	ARMV8PT_KCFG(ARMV8PT_K16K_S2, 31, 1), ARMV8PT_KCFG(ARMV8PT_K16K_S2, 32, 1),
+	ARMV8PT_KCFG(ARMV8PT_K16K_S2, 33, 1), ARMV8PT_KCFG(ARMV8PT_K16K_S2, 34, 1),
+	ARMV8PT_KCFG(ARMV8PT_K16K_S2, 35, 1), ARMV8PT_KCFG(ARMV8PT_K16K_S2, 36, 1),
+	ARMV8PT_KCFG(ARMV8PT_K16K_S2, 37, 2), ARMV8PT_KCFG(ARMV8PT_K16K_S2, 38, 2),
+	ARMV8PT_KCFG(ARMV8PT_K16K_S2, 39, 2), ARMV8PT_KCFG(ARMV8PT_K16K_S2, 40, 2),
+	ARMV8PT_KCFG(ARMV8PT_K16K_S2, 41, 2), ARMV8PT_KCFG(ARMV8PT_K16K_S2, 42, 2),
+	ARMV8PT_KCFG(ARMV8PT_K16K_S2, 43, 2), ARMV8PT_KCFG(ARMV8PT_K16K_S2, 44, 2),
+	ARMV8PT_KCFG(ARMV8PT_K16K_S2, 45, 2), ARMV8PT_KCFG(ARMV8PT_K16K_S2, 46, 2),
+	ARMV8PT_KCFG(ARMV8PT_K16K_S2, 47, 2), ARMV8PT_KCFG(ARMV8PT_K16K_S2, 48, 2),
+	ARMV8PT_KCFG(ARMV8PT_K64K_S1, 25, 0), ARMV8PT_KCFG(ARMV8PT_K64K_S1, 26, 0),
+	ARMV8PT_KCFG(ARMV8PT_K64K_S1, 27, 0), ARMV8PT_KCFG(ARMV8PT_K64K_S1, 28, 0),
+	ARMV8PT_KCFG(ARMV8PT_K64K_S1, 29, 0), ARMV8PT_KCFG(ARMV8PT_K64K_S1, 30, 1),
+	ARMV8PT_KCFG(ARMV8PT_K64K_S1, 31, 1), ARMV8PT_KCFG(ARMV8PT_K64K_S1, 32, 1),
+	ARMV8PT_KCFG(ARMV8PT_K64K_S1, 33, 1), ARMV8PT_KCFG(ARMV8PT_K64K_S1, 34, 1),
+	ARMV8PT_KCFG(ARMV8PT_K64K_S1, 35, 1), ARMV8PT_KCFG(ARMV8PT_K64K_S1, 36, 1),
+	ARMV8PT_KCFG(ARMV8PT_K64K_S1, 37, 1), ARMV8PT_KCFG(ARMV8PT_K64K_S1, 38, 1),
+	ARMV8PT_KCFG(ARMV8PT_K64K_S1, 39, 1), ARMV8PT_KCFG(ARMV8PT_K64K_S1, 40, 1),
+	ARMV8PT_KCFG(ARMV8PT_K64K_S1, 41, 1), ARMV8PT_KCFG(ARMV8PT_K64K_S1, 42, 1),
+	ARMV8PT_KCFG(ARMV8PT_K64K_S1, 43, 2), ARMV8PT_KCFG(ARMV8PT_K64K_S1, 44, 2),
+	ARMV8PT_KCFG(ARMV8PT_K64K_S1, 45, 2), ARMV8PT_KCFG(ARMV8PT_K64K_S1, 46, 2),
+	ARMV8PT_KCFG(ARMV8PT_K64K_S1, 47, 2), ARMV8PT_KCFG(ARMV8PT_K64K_S1, 48, 2),
+	ARMV8PT_KCFG(ARMV8PT_K64K_S1, 49, 2), ARMV8PT_KCFG(ARMV8PT_K64K_S1, 50, 2),
+	ARMV8PT_KCFG(ARMV8PT_K64K_S1, 51, 2), ARMV8PT_KCFG(ARMV8PT_K64K_S1, 52, 2),
+	ARMV8PT_KCFG(ARMV8PT_K64K_S2, 25, 0), ARMV8PT_KCFG(ARMV8PT_K64K_S2, 26, 0),
+	ARMV8PT_KCFG(ARMV8PT_K64K_S2, 27, 0), ARMV8PT_KCFG(ARMV8PT_K64K_S2, 28, 0),
+	ARMV8PT_KCFG(ARMV8PT_K64K_S2, 29, 0), ARMV8PT_KCFG(ARMV8PT_K64K_S2, 30, 1),
+	ARMV8PT_KCFG(ARMV8PT_K64K_S2, 31, 1), ARMV8PT_KCFG(ARMV8PT_K64K_S2, 32, 1),
+	ARMV8PT_KCFG(ARMV8PT_K64K_S2, 33, 1), ARMV8PT_KCFG(ARMV8PT_K64K_S2, 34, 1),
+	ARMV8PT_KCFG(ARMV8PT_K64K_S2, 35, 1), ARMV8PT_KCFG(ARMV8PT_K64K_S2, 36, 1),
+	ARMV8PT_KCFG(ARMV8PT_K64K_S2, 37, 1), ARMV8PT_KCFG(ARMV8PT_K64K_S2, 38, 1),
+	ARMV8PT_KCFG(ARMV8PT_K64K_S2, 39, 1), ARMV8PT_KCFG(ARMV8PT_K64K_S2, 40, 1),
+	ARMV8PT_KCFG(ARMV8PT_K64K_S2, 41, 1), ARMV8PT_KCFG(ARMV8PT_K64K_S2, 42, 1),
+	ARMV8PT_KCFG(ARMV8PT_K64K_S2, 43, 2), ARMV8PT_KCFG(ARMV8PT_K64K_S2, 44, 2),
+	ARMV8PT_KCFG(ARMV8PT_K64K_S2, 45, 2), ARMV8PT_KCFG(ARMV8PT_K64K_S2, 46, 2),
+	ARMV8PT_KCFG(ARMV8PT_K64K_S2, 47, 2), ARMV8PT_KCFG(ARMV8PT_K64K_S2, 48, 2),
+	ARMV8PT_KCFG(ARMV8PT_K64K_S2, 49, 2), ARMV8PT_KCFG(ARMV8PT_K64K_S2, 50, 2),
+	ARMV8PT_KCFG(ARMV8PT_K64K_S2, 51, 2), ARMV8PT_KCFG(ARMV8PT_K64K_S2, 52, 2),
+	{
+		.name = "64k,s1,va48,oa48",
+		.features = BIT(PT_FEAT_ARMV8_GRANULE_64K),
+		.top_level = 2, .vasz_lg2 = 48, .oasz_lg2 = 48,
+		.granule_lg2 = 16,
+	},
+	{
+		.name = "4k,s1,va39,oa40,ns,incoherent,nodbm",
+		.features = BIT(PT_FEAT_ARMV8_NS) |
+			    BIT(PT_FEAT_DMA_INCOHERENT),
+		.top_level = 2, .vasz_lg2 = 39, .oasz_lg2 = 40,
+		.granule_lg2 = 12,
+	},
+	{
+		.name = "16k,s2,va40,oa44,incoherent",
+		.features = BIT(PT_FEAT_ARMV8_GRANULE_16K) |
+			    BIT(PT_FEAT_ARMV8_S2) | BIT(PT_FEAT_DMA_INCOHERENT),
+		.top_level = 2, .vasz_lg2 = 40, .oasz_lg2 = 44,
+		.granule_lg2 = 14,
+	},
+};
+
+#define ARMV8PT_KRW (IOMMU_READ | IOMMU_WRITE)
+static const struct pt_kunit_fmt_vector pt_kunit_fmt_vectors[] = {
+	/* Page: AttrIndx 1, AP unprivileged, SH inner, AF, DBM */
+	{ .features = ARMV8PT_K4K_S1, .level = 0, .oasz_lg2 = 12,
+	  .prot = ARMV8PT_KRW | IOMMU_CACHE, .oa = 0x12345000,
+	  .expect = 0x0008000012345747ULL },
+	/* Block: AP read-only, SH outer */
+	{ .features = ARMV8PT_K4K_S1, .level = 1, .oasz_lg2 = 21,
+	  .prot = IOMMU_READ, .oa = 0x40000000,
+	  .expect = 0x00000000400006c1ULL },
+	/* 16 pages with the contiguous hint */
+	{ .features = ARMV8PT_K4K_S1, .level = 0, .oasz_lg2 = 16,
+	  .prot = ARMV8PT_KRW, .oa = 0x10000,
+	  .expect = 0x0018000000010643ULL },
+	/* Privileged, PXN and UXN */
+	{ .features = ARMV8PT_K4K_S1, .level = 2, .oasz_lg2 = 30,
+	  .prot = IOMMU_READ | IOMMU_NOEXEC | IOMMU_PRIV, .oa = 0x40000000,
+	  .expect = 0x0060000040000681ULL },
+	/* Device memory, AttrIndx 2, contiguous blocks */
+	{ .features = ARMV8PT_K4K_S1, .level = 1, .oasz_lg2 = 25,
+	  .prot = IOMMU_READ | IOMMU_MMIO, .oa = 0x2000000,
+	  .expect = 0x00100000020006c9ULL },
+	{ .features = ARMV8PT_K4K_S1, .level = 1, .expect = 0x3 },
+	/* Stage 2: MemAttr 0xf, S2AP RW, SH inner, AF, DBM */
+	{ .features = ARMV8PT_K4K_S2, .level = 0, .oasz_lg2 = 12,
+	  .prot = ARMV8PT_KRW | IOMMU_CACHE, .oa = 0x12345000,
+	  .expect = 0x00080000123457ffULL },
+	/* Stage 2: MemAttr 0x5, S2AP R, XN 0b10 */
+	{ .features = ARMV8PT_K4K_S2, .level = 1, .oasz_lg2 = 21,
+	  .prot = IOMMU_READ | IOMMU_NOEXEC, .oa = 0x40000000,
+	  .expect = 0x0040000040000655ULL },
+	/* 64K granule, 52-bit OA: OA[51:48] in bits 15:12 */
+	{ .features = ARMV8PT_K64K_S1, .level = 0, .oasz_lg2 = 16,
+	  .prot = ARMV8PT_KRW, .oa = 0x000f000000010000ULL,
+	  .expect = 0x000800000001f643ULL },
+	{ .features = ARMV8PT_K64K_S1, .level = 1, .oasz_lg2 = 29,
+	  .prot = IOMMU_READ, .oa = 0x20000000,
+	  .expect = 0x00000000200006c1ULL },
+	/* The 4 TiB block of FEAT_LPA */
+	{ .features = ARMV8PT_K64K_S1, .level = 2, .oasz_lg2 = 42,
+	  .prot = IOMMU_READ, .oa = 0x40000000000ULL,
+	  .expect = 0x00000400000006c1ULL },
+	/* 16K granule: page, and 128 contiguous pages */
+	{ .features = ARMV8PT_K16K_S1, .level = 0, .oasz_lg2 = 14,
+	  .prot = ARMV8PT_KRW, .oa = 0x4000,
+	  .expect = 0x0008000000004643ULL },
+	{ .features = ARMV8PT_K16K_S1, .level = 0, .oasz_lg2 = 21,
+	  .prot = IOMMU_READ, .oa = 0x200000,
+	  .expect = 0x00100000002006c3ULL },
+};
+#endif
+
+#endif
