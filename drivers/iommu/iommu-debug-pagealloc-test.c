@@ -5,8 +5,10 @@
  * The mock keeps its translations in an xarray, one entry per 4 KiB granule,
  * and behaves like the AMD and generic page tables on unmap: asked to unmap
  * part of a large leaf, it removes the whole leaf and says so. Every case runs
- * twice: once with a domain the sanitizer can walk (as a generic page table
- * domain will be) and once with one it can only read through iova_to_phys().
+ * with a domain the sanitizer can walk (as a generic page table domain will
+ * be) and with one it can only read through iova_to_phys(), each with a 4 KiB
+ * granule and with a 2 KiB one (as the iommufd selftest's mock domain has),
+ * which counts a fully mapped 4 KiB page twice.
  */
 #include <kunit/test.h>
 #include <linux/iommu.h>
@@ -15,9 +17,7 @@
 #include <linux/sizes.h>
 #include <linux/xarray.h>
 
-#define MOCK_SHIFT	12
-#define MOCK_PGSIZES	(SZ_4K | SZ_64K)
-/* An entry holds the pfn of its granule and the order of its leaf */
+/* An entry holds the granule's physical frame and the order of its leaf */
 #define MOCK_ORDER_BITS	5
 #define MOCK_ORDER_MASK	((1UL << MOCK_ORDER_BITS) - 1)
 
@@ -27,12 +27,22 @@
 struct mock_domain {
 	struct iommu_domain domain;
 	struct xarray leaves;
+	unsigned int shift;
 	/* map_pages() fails once it has mapped this many pages; -1: never */
 	long budget;
 };
 
+struct mock_param {
+	bool walkable;
+	unsigned int shift;
+	const char *name;
+};
+
 struct test_ctx {
 	bool walkable;
+	unsigned int shift;
+	/* The count of a page that one mapping covers whole */
+	int unit;
 	int was_enabled;
 	unsigned int nr_reports;
 	struct iommu_debug_report last;
@@ -53,7 +63,7 @@ static int mock_map_pages(struct iommu_domain *domain, unsigned long iova,
 			  int prot, gfp_t gfp, size_t *mapped)
 {
 	struct mock_domain *md = to_mock(domain);
-	unsigned int order = ilog2(pgsize) - MOCK_SHIFT;
+	unsigned int order = ilog2(pgsize) - md->shift;
 	unsigned long i, j;
 	int ret;
 
@@ -63,8 +73,8 @@ static int mock_map_pages(struct iommu_domain *domain, unsigned long iova,
 		if (md->budget > 0)
 			md->budget--;
 		for (j = 0; j != 1UL << order; j++) {
-			ret = xa_err(xa_store(&md->leaves, (iova >> MOCK_SHIFT) + j,
-					      xa_mk_value(mock_entry((paddr >> MOCK_SHIFT) + j,
+			ret = xa_err(xa_store(&md->leaves, (iova >> md->shift) + j,
+					      xa_mk_value(mock_entry((paddr >> md->shift) + j,
 								     order)),
 					      gfp));
 			if (ret)
@@ -86,17 +96,17 @@ static size_t mock_unmap_pages(struct iommu_domain *domain, unsigned long iova,
 	size_t unmapped = 0;
 
 	while (iova < end) {
-		void *entry = xa_load(&md->leaves, iova >> MOCK_SHIFT);
+		void *entry = xa_load(&md->leaves, iova >> md->shift);
 		unsigned long start, next, j;
 		unsigned int order;
 
 		if (!entry)
 			break;
 		order = xa_to_value(entry) & MOCK_ORDER_MASK;
-		start = ALIGN_DOWN(iova >> MOCK_SHIFT, 1UL << order);
+		start = ALIGN_DOWN(iova >> md->shift, 1UL << order);
 		for (j = 0; j != 1UL << order; j++)
 			xa_erase(&md->leaves, start + j);
-		next = (start + (1UL << order)) << MOCK_SHIFT;
+		next = (start + (1UL << order)) << md->shift;
 		unmapped += next - iova;
 		iova = next;
 	}
@@ -106,12 +116,13 @@ static size_t mock_unmap_pages(struct iommu_domain *domain, unsigned long iova,
 static phys_addr_t mock_iova_to_phys(struct iommu_domain *domain,
 				     dma_addr_t iova)
 {
-	void *entry = xa_load(&to_mock(domain)->leaves, iova >> MOCK_SHIFT);
+	struct mock_domain *md = to_mock(domain);
+	void *entry = xa_load(&md->leaves, iova >> md->shift);
 
 	if (!entry)
 		return 0;
-	return ((phys_addr_t)(xa_to_value(entry) >> MOCK_ORDER_BITS) << MOCK_SHIFT) |
-	       (iova & (BIT(MOCK_SHIFT) - 1));
+	return ((phys_addr_t)(xa_to_value(entry) >> MOCK_ORDER_BITS) << md->shift) |
+	       (iova & (BIT(md->shift) - 1));
 }
 
 static void mock_domain_free(struct iommu_domain *domain)
@@ -133,18 +144,18 @@ static void mock_walk(struct iommu_domain *domain, unsigned long iova,
 		      unsigned long last, iommu_debug_leaf_fn fn, void *arg)
 {
 	struct mock_domain *md = to_mock(domain);
-	unsigned long idx = iova >> MOCK_SHIFT;
+	unsigned long idx = iova >> md->shift;
 	void *entry;
 
-	while ((entry = xa_find(&md->leaves, &idx, last >> MOCK_SHIFT,
+	while ((entry = xa_find(&md->leaves, &idx, last >> md->shift,
 				XA_PRESENT))) {
 		unsigned long value = xa_to_value(entry);
 		unsigned int order = value & MOCK_ORDER_MASK;
 		unsigned long start = ALIGN_DOWN(idx, 1UL << order);
 		unsigned long pfn = (value >> MOCK_ORDER_BITS) - (idx - start);
 
-		if (fn(arg, start << MOCK_SHIFT, (phys_addr_t)pfn << MOCK_SHIFT,
-		       (size_t)1 << (MOCK_SHIFT + order)))
+		if (fn(arg, start << md->shift, (phys_addr_t)pfn << md->shift,
+		       (size_t)1 << (md->shift + order)))
 			return;
 		idx = start + (1UL << order);
 		if (!idx)
@@ -165,9 +176,10 @@ static struct iommu_domain *mock_domain_alloc(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, md);
 	xa_init(&md->leaves);
 	md->budget = -1;
+	md->shift = ctx->shift;
 	md->domain.type = IOMMU_DOMAIN_UNMANAGED;
 	md->domain.ops = &mock_domain_ops;
-	md->domain.pgsize_bitmap = MOCK_PGSIZES;
+	md->domain.pgsize_bitmap = BIT(ctx->shift) | SZ_64K;
 	md->domain.geometry.aperture_start = 0;
 	md->domain.geometry.aperture_end = SZ_4G - 1;
 	md->domain.geometry.force_aperture = true;
@@ -195,8 +207,10 @@ static void expect_counts(struct kunit *test, struct page *page,
 {
 	unsigned int i;
 
+	struct test_ctx *ctx = test->priv;
+
 	for (i = 0; i != nr; i++)
-		KUNIT_EXPECT_EQ_MSG(test, count_of(page + i), counts[i],
+		KUNIT_EXPECT_EQ_MSG(test, count_of(page + i), counts[i] * ctx->unit,
 				    "count of page %u of the block", i);
 }
 
@@ -212,13 +226,13 @@ static void test_map_then_free(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, iommu_map(domain, TEST_IOVA, page_to_phys(page),
 					SZ_4K, IOMMU_READ | IOMMU_WRITE,
 					GFP_KERNEL), 0);
-	KUNIT_EXPECT_EQ(test, count_of(page), 1);
+	KUNIT_EXPECT_EQ(test, count_of(page), ctx->unit);
 
 	__free_page(page);
 	KUNIT_EXPECT_EQ_MSG(test, ctx->nr_reports, 1,
 			    "freeing a mapped page gives exactly one report");
 	KUNIT_EXPECT_EQ(test, ctx->last.pfn, pfn);
-	KUNIT_EXPECT_EQ(test, ctx->last.count, 1);
+	KUNIT_EXPECT_EQ(test, ctx->last.count, ctx->unit);
 	KUNIT_EXPECT_EQ(test, ctx->last.nr_mapped, 1);
 	KUNIT_EXPECT_PTR_EQ(test, ctx->last.domain, domain);
 	KUNIT_EXPECT_EQ(test, ctx->last.iova, TEST_IOVA);
@@ -294,12 +308,13 @@ static void test_large_page(struct kunit *test)
 	pfn = page_to_pfn(page);
 	KUNIT_ASSERT_EQ(test, iommu_map(domain, TEST_IOVA, page_to_phys(page),
 					SZ_64K, IOMMU_READ, GFP_KERNEL), 0);
-	entry = xa_load(&to_mock(domain)->leaves, TEST_IOVA >> MOCK_SHIFT);
+	entry = xa_load(&to_mock(domain)->leaves, TEST_IOVA >> ctx->shift);
 	KUNIT_ASSERT_NOT_NULL(test, entry);
-	KUNIT_EXPECT_EQ_MSG(test, xa_to_value(entry) & MOCK_ORDER_MASK, 4,
-			    "the mock mapped one 64 KiB leaf");
+	KUNIT_EXPECT_EQ_MSG(test, xa_to_value(entry) & MOCK_ORDER_MASK,
+			    16 - ctx->shift, "the mock mapped one 64 KiB leaf");
 	for (i = 0; i != 16; i++)
-		KUNIT_EXPECT_EQ_MSG(test, count_of(page + i), 1, "page %d", i);
+		KUNIT_EXPECT_EQ_MSG(test, count_of(page + i), ctx->unit,
+				    "page %d", i);
 
 	/* Asked for 4 KiB, the mock removes the whole leaf */
 	KUNIT_EXPECT_EQ(test, iommu_unmap(domain, TEST_IOVA, SZ_4K), SZ_64K);
@@ -368,13 +383,13 @@ static void test_two_domains(struct kunit *test)
 					IOMMU_READ, GFP_KERNEL), 0);
 	KUNIT_ASSERT_EQ(test, iommu_map(b, TEST_IOVA2, page_to_phys(page), SZ_4K,
 					IOMMU_READ, GFP_KERNEL), 0);
-	KUNIT_EXPECT_EQ(test, count_of(page), 2);
+	KUNIT_EXPECT_EQ(test, count_of(page), 2 * ctx->unit);
 	KUNIT_EXPECT_EQ(test, iommu_unmap(a, TEST_IOVA, SZ_4K), SZ_4K);
-	KUNIT_EXPECT_EQ(test, count_of(page), 1);
+	KUNIT_EXPECT_EQ(test, count_of(page), ctx->unit);
 
 	__free_page(page);
 	KUNIT_EXPECT_EQ(test, ctx->nr_reports, 1);
-	KUNIT_EXPECT_EQ(test, ctx->last.count, 1);
+	KUNIT_EXPECT_EQ(test, ctx->last.count, ctx->unit);
 	KUNIT_EXPECT_PTR_EQ(test, ctx->last.domain, b);
 	KUNIT_EXPECT_EQ(test, ctx->last.iova, TEST_IOVA2);
 
@@ -460,23 +475,61 @@ static void test_domain_free(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ctx->nr_reports, 0);
 }
 
-static const bool walkable_params[] = { false, true };
-
-static void walkable_desc(const bool *walkable, char *desc)
+/* Granules smaller than a page: each one mapped counts the page once */
+static void test_sub_page_granule(struct kunit *test)
 {
-	strscpy(desc, *walkable ? "walk" : "iova_to_phys", KUNIT_PARAM_DESC_SIZE);
+	struct test_ctx *ctx = test->priv;
+	struct iommu_domain *domain;
+	size_t granule = BIT(ctx->shift);
+	struct page *page;
+
+	if (granule >= PAGE_SIZE)
+		kunit_skip(test, "needs a granule smaller than a page");
+	domain = mock_domain_alloc(test);
+	page = alloc_page(GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_ASSERT_EQ(test, iommu_map(domain, TEST_IOVA, page_to_phys(page),
+					granule, IOMMU_READ, GFP_KERNEL), 0);
+	KUNIT_EXPECT_EQ(test, count_of(page), 1);
+	KUNIT_ASSERT_EQ(test, iommu_map(domain, TEST_IOVA2,
+					page_to_phys(page) + granule, granule,
+					IOMMU_READ, GFP_KERNEL), 0);
+	KUNIT_EXPECT_EQ(test, count_of(page), 2);
+	KUNIT_EXPECT_EQ(test, iommu_unmap(domain, TEST_IOVA, granule), granule);
+	KUNIT_EXPECT_EQ(test, count_of(page), 1);
+	KUNIT_EXPECT_EQ(test, iommu_unmap(domain, TEST_IOVA2, granule), granule);
+	KUNIT_EXPECT_EQ(test, count_of(page), 0);
+	__free_page(page);
+	KUNIT_EXPECT_EQ(test, ctx->nr_reports, 0);
+	iommu_domain_free(domain);
 }
 
-KUNIT_ARRAY_PARAM(walkable, walkable_params, walkable_desc);
+static const struct mock_param mock_params[] = {
+	{ .walkable = false, .shift = 12, .name = "iova_to_phys" },
+	{ .walkable = true, .shift = 12, .name = "walk" },
+	{ .walkable = false, .shift = 11, .name = "iova_to_phys_2k" },
+	{ .walkable = true, .shift = 11, .name = "walk_2k" },
+};
+
+static void mock_param_desc(const struct mock_param *param, char *desc)
+{
+	strscpy(desc, param->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(mock, mock_params, mock_param_desc);
 
 static int iommu_debug_test_init(struct kunit *test)
 {
+	const struct mock_param *param;
 	struct test_ctx *ctx;
 
 	ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
 	if (!ctx)
 		return -ENOMEM;
-	ctx->walkable = *(const bool *)test->param_value;
+	param = test->param_value;
+	ctx->walkable = param->walkable;
+	ctx->shift = param->shift;
+	ctx->unit = param->shift < PAGE_SHIFT ? 1 << (PAGE_SHIFT - param->shift) : 1;
 	ctx->was_enabled = iommu_debug_pagealloc_set_enabled(true);
 	test->priv = ctx;
 	if (ctx->was_enabled < 0)
@@ -495,16 +548,17 @@ static void iommu_debug_test_exit(struct kunit *test)
 }
 
 static struct kunit_case iommu_debug_test_cases[] = {
-	KUNIT_CASE_PARAM(test_map_then_free, walkable_gen_params),
-	KUNIT_CASE_PARAM(test_unmap_then_free, walkable_gen_params),
-	KUNIT_CASE_PARAM(test_partial_unmap, walkable_gen_params),
-	KUNIT_CASE_PARAM(test_large_page, walkable_gen_params),
-	KUNIT_CASE_PARAM(test_large_page_free, walkable_gen_params),
-	KUNIT_CASE_PARAM(test_failing_map, walkable_gen_params),
-	KUNIT_CASE_PARAM(test_two_domains, walkable_gen_params),
-	KUNIT_CASE_PARAM(test_report_searches_tables, walkable_gen_params),
-	KUNIT_CASE_PARAM(test_switched_off, walkable_gen_params),
-	KUNIT_CASE_PARAM(test_domain_free, walkable_gen_params),
+	KUNIT_CASE_PARAM(test_map_then_free, mock_gen_params),
+	KUNIT_CASE_PARAM(test_unmap_then_free, mock_gen_params),
+	KUNIT_CASE_PARAM(test_partial_unmap, mock_gen_params),
+	KUNIT_CASE_PARAM(test_large_page, mock_gen_params),
+	KUNIT_CASE_PARAM(test_large_page_free, mock_gen_params),
+	KUNIT_CASE_PARAM(test_failing_map, mock_gen_params),
+	KUNIT_CASE_PARAM(test_two_domains, mock_gen_params),
+	KUNIT_CASE_PARAM(test_report_searches_tables, mock_gen_params),
+	KUNIT_CASE_PARAM(test_switched_off, mock_gen_params),
+	KUNIT_CASE_PARAM(test_domain_free, mock_gen_params),
+	KUNIT_CASE_PARAM(test_sub_page_granule, mock_gen_params),
 	{}
 };
 
