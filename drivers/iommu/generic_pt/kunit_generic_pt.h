@@ -23,10 +23,13 @@ struct kunit_pt {
 	unsigned int top_level;
 };
 
-/* Visit the lg2 of every size in a u64 bitmap of sizes */
-#define kpt_for_each_size(size_lg2, sizes)            \
-	for (size_lg2 = 0; size_lg2 != 64; size_lg2++) \
-		if ((sizes) & BIT_ULL(size_lg2))
+/* The lg2 of the next size at or above from in a bitmap of sizes, or 64 */
+static unsigned int kpt_next_size(u64 sizes, unsigned int from)
+{
+	if (from >= 64 || !(sizes >> from))
+		return 64;
+	return __ffs64(sizes >> from) + from;
+}
 
 static void kpt_cfg_desc(const struct pt_kunit_fmt_cfg *cfg, char *desc)
 {
@@ -438,11 +441,15 @@ static void test_leaf_install(struct kunit *test)
 		u64 sizes = pt_leaf_sizes(&pts);
 		unsigned int size_lg2;
 
-		kpt_for_each_size(size_lg2, sizes) {
-			unsigned int num = log2_to_int_t(
-				unsigned int, size_lg2 - pt_item_lg2sz(&pts));
-			pt_oaddr_t top_oa = oalog2_set_mod(
-				oalog2_to_max_int(oasz_lg2), 0, size_lg2);
+		for (size_lg2 = kpt_next_size(sizes, 0); size_lg2 < 64;
+		     size_lg2 = kpt_next_size(sizes, size_lg2 + 1)) {
+			unsigned int contig_lg2 =
+				size_lg2 - pt_item_lg2sz(&pts);
+			unsigned int num =
+				log2_to_int_t(unsigned int, contig_lg2);
+			pt_oaddr_t top_oa =
+				oalog2_set_mod(oalog2_to_max_int(oasz_lg2), 0,
+					       size_lg2);
 
 			KUNIT_ASSERT_LE(test, num, used);
 			kpt_check_leaf_at(kpt, &pts, 0, top_oa, size_lg2,
@@ -568,9 +575,12 @@ static void test_dirty(struct kunit *test)
 		u64 sizes = pt_leaf_sizes(&pts);
 		unsigned int size_lg2;
 
-		kpt_for_each_size(size_lg2, sizes) {
-			unsigned int num = log2_to_int_t(
-				unsigned int, size_lg2 - pt_item_lg2sz(&pts));
+		for (size_lg2 = kpt_next_size(sizes, 0); size_lg2 < 64;
+		     size_lg2 = kpt_next_size(sizes, size_lg2 + 1)) {
+			unsigned int contig_lg2 =
+				size_lg2 - pt_item_lg2sz(&pts);
+			unsigned int num =
+				log2_to_int_t(unsigned int, contig_lg2);
 
 			pts.index = 0;
 			pt_install_leaf(&pts, 0, size_lg2, &attrs);
@@ -614,7 +624,8 @@ static void test_best_pgsize(struct kunit *test)
 	KUNIT_ASSERT_NE(test, bitmap, 0);
 	KUNIT_EXPECT_EQ(test, __ffs64(bitmap), granule);
 
-	kpt_for_each_size(size_lg2, bitmap) {
+	for (size_lg2 = kpt_next_size(bitmap, 0); size_lg2 < 64;
+	     size_lg2 = kpt_next_size(bitmap, size_lg2 + 1)) {
 		pt_vaddr_t va = log2_to_int(size_lg2);
 		pt_vaddr_t len = log2_to_int(size_lg2);
 		u64 below = bitmap & log2_to_max_int_t(u64, size_lg2);
@@ -637,13 +648,14 @@ static void test_best_pgsize(struct kunit *test)
 						   log2_to_int(granule)),
 				granule);
 		/* One granule short falls back to the next smaller size */
-		if (below)
+		if (below) {
+			pt_vaddr_t short_last = len - log2_to_int(granule) - 1;
+
 			KUNIT_EXPECT_EQ(test,
-					pt_best_pgsize_lg2(
-						bitmap, 0,
-						len - log2_to_int(granule) - 1,
-						0),
+					pt_best_pgsize_lg2(bitmap, 0, short_last,
+							   0),
 					fls64(below) - 1);
+		}
 	}
 	KUNIT_EXPECT_EQ(test, pt_best_pgsize_lg2(bitmap, 0, PT_VADDR_MAX, 0),
 			max_lg2);
@@ -703,9 +715,10 @@ static void test_walker(struct kunit *test)
 	for (level = kpt->top_level; level > 0; level--) {
 		struct pt_state pts = pt_init(&range, level, table);
 		struct pt_state lower_pts = pt_init(&range, level - 1, NULL);
-		struct pt_table_p *lower = kpt_alloc_table(
-			test, pt_table_memsize_lg2(&lower_pts));
+		struct pt_table_p *lower;
 
+		lower = kpt_alloc_table(test,
+					pt_table_memsize_lg2(&lower_pts));
 		pt_load_entry(&pts);
 		KUNIT_ASSERT_TRUE(test,
 				  pt_install_table(&pts,
@@ -762,8 +775,10 @@ static void test_known_encodings(struct kunit *test)
 		} else {
 			struct pt_state lower_pts =
 				pt_init(&range, vec->level - 1, NULL);
-			struct pt_table_p *lower = kpt_alloc_table(
-				test, pt_table_memsize_lg2(&lower_pts));
+			struct pt_table_p *lower;
+
+			lower = kpt_alloc_table(test,
+						pt_table_memsize_lg2(&lower_pts));
 
 			attrs.gfp = GFP_KERNEL;
 			KUNIT_ASSERT_TRUE(test,

@@ -88,9 +88,10 @@ static __always_inline void pt_next_entry(struct pt_state *pts)
  * range->va follows the current item, except for the first item, where it
  * stays at the start of the range.
  */
-#define for_each_pt_level_entry(pts)                                       \
-	for (; (pts)->index < (pts)->end_index && (pt_load_entry(pts), 1); \
-	     pt_next_entry(pts))
+#define for_each_pt_level_entry(pts)                                     \
+	for (struct pt_state *__pts = (pts);                             \
+	     __pts->index < __pts->end_index && (pt_load_entry(__pts), 1); \
+	     pt_next_entry(__pts))
 
 /**
  * pt_entry_fully_covered() - True if the range covers the whole entry
@@ -98,6 +99,8 @@ static __always_inline void pt_next_entry(struct pt_state *pts)
  * @oasz_lg2: lg2 of the entry size
  *
  * range->va must be inside the entry.
+ *
+ * Return: true if the range covers every VA of the entry
  */
 static inline bool pt_entry_fully_covered(const struct pt_state *pts,
 					  unsigned int oasz_lg2)

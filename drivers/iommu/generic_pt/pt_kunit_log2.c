@@ -87,6 +87,7 @@ static struct kunit_suite pt_log2_test_suite = {
 	.name = "generic_pt_log2",
 	.test_cases = pt_log2_test_cases,
 };
+
 kunit_test_suites(&pt_log2_test_suite);
 
 MODULE_DESCRIPTION("KUnit tests of the generic page table lg2 helpers");
