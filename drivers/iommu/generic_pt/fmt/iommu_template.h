@@ -12,9 +12,12 @@
 #include "../pt_common.h"
 #include "../pt_iter.h"
 
-#ifdef GENERIC_PT_KUNIT
+#ifdef GENERIC_PT_KUNIT_IOMMU
+#include "../kunit_iommu_pt.h"
+#elif defined(GENERIC_PT_KUNIT)
 #include "../kunit_generic_pt.h"
 #else
+#include "../iommu_pt.h"
 #include <linux/module.h>
 
 MODULE_DESCRIPTION("Generic page table format " __stringify(PT_FMT));

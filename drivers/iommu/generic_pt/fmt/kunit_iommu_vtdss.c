@@ -1,0 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The vtdss format compiled as its IOMMU level KUnit test */
+#define GENERIC_PT_KUNIT 1
+#define GENERIC_PT_KUNIT_IOMMU 1
+#include "iommu_vtdss.c"

@@ -1,0 +1,1208 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The IOMMU algorithms of the generic page table: init and deinit, map,
+ * unmap, iova_to_phys and dirty tracking, written once against the format
+ * vocabulary of pt_iter.h and compiled by fmt/iommu_template.h into every
+ * format's unit. Everything that is policy lives here: table memory, the
+ * IOTLB gather, cache flushing for incoherent walkers and the lock-free
+ * publication rules of Documentation/driver-api/generic_pt.rst.
+ *
+ * Lock-free rules, for callers whose concurrent operations never overlap in
+ * IOVA:
+ *  - A table item outside the caller's range is only ever changed from empty
+ *    to a table pointer, with a compare-and-exchange; the loser frees its
+ *    unpublished copy and uses the winner's table.
+ *  - Everything inside the caller's range belongs to the caller alone, so
+ *    leaves are written with plain WRITE_ONCE().
+ *  - The top grows under the driver's top lock, and the top table and level
+ *    are published as one word, so a walk that sampled the old top stays
+ *    correct: the old top is the first child of the new one.
+ *  - A table that leaves the tree is freed only after the IOTLB is flushed,
+ *    through the gather's freelist.
+ */
+#ifndef __GENERIC_PT_IOMMU_PT_H
+#define __GENERIC_PT_IOMMU_PT_H
+
+#include <linux/args.h>
+#include <linux/cacheflush.h>
+#include <linux/export.h>
+#include <linux/generic_pt/iommu.h>
+#include <linux/iommu.h>
+#include <linux/list.h>
+#include <linux/overflow.h>
+#include <linux/spinlock.h>
+#include <linux/stringify.h>
+#if !IS_ENABLED(CONFIG_X86) && IS_ENABLED(CONFIG_ARCH_HAS_PMEM_API)
+#include <linux/libnvdimm.h>
+#endif
+
+#include "../iommu-pages.h"
+#include "pt_iter.h"
+
+/*
+ * The KUnit build compiles this file a second time into the test module,
+ * with static functions of their own names, so that the test can reach the
+ * internals and inject failures without touching the exported instance.
+ */
+#ifdef GENERIC_PT_KUNIT
+#define PT_IOMMU_NS(fn) \
+	CONCATENATE(CONCATENATE(pt_iommu_kunit_, PT_FMT), CONCATENATE(_, fn))
+#define PT_IOMMU_API static
+#define PT_IOMMU_EXPORT(fn) static_assert(sizeof(&PT_IOMMU_NS(fn)))
+#else
+#define PT_IOMMU_NS(fn) \
+	CONCATENATE(CONCATENATE(pt_iommu_, PT_FMT), CONCATENATE(_, fn))
+#define PT_IOMMU_API
+#define PT_IOMMU_EXPORT(fn) \
+	EXPORT_SYMBOL_NS_GPL(PT_IOMMU_NS(fn), GENERIC_PT_IOMMU)
+#endif
+
+/* struct pt_iommu_FMT, struct pt_iommu_FMT_cfg, struct pt_iommu_FMT_hw_info */
+#define PT_IOMMU_FMT_T CONCATENATE(pt_iommu_, PT_FMT)
+#define PT_IOMMU_CFG_T CONCATENATE(PT_IOMMU_FMT_T, _cfg)
+#define PT_IOMMU_HW_INFO_T CONCATENATE(PT_IOMMU_FMT_T, _hw_info)
+
+/*
+ * The format's link to the driver API: its member name in struct
+ * pt_iommu_FMT, pt_iommu_fmt_init() and pt_iommu_fmt_hw_info().
+ */
+#define PT_IOMMU_GLUE_H __stringify(CONCATENATE(fmt/iommu_glue_, PT_FMT).h)
+#include PT_IOMMU_GLUE_H
+
+#ifdef GENERIC_PT_KUNIT
+/* Provided by kunit_iommu_pt.h */
+static bool kpt_iommu_alloc_fails(void);
+static void kpt_iommu_account(long pages);
+static void kpt_iommu_flushed(const void *va, size_t len);
+#endif
+
+/* Internal stop code of a walk: a hole or a leaf the range only cuts */
+#define PT_WALK_STOP (-ECANCELED)
+
+static inline struct PT_IOMMU_FMT_T *pt_iommu_fmt(struct pt_iommu *iommu_table)
+{
+	return container_of(iommu_table, struct PT_IOMMU_FMT_T, iommu);
+}
+
+static inline struct pt_common *pt_iommu_common(struct pt_iommu *iommu_table)
+{
+	return &pt_iommu_fmt(iommu_table)->PT_IOMMU_FMT_MEMBER.common;
+}
+
+static inline struct pt_iommu *pt_domain_iommu(struct iommu_domain *domain)
+{
+	return container_of(domain, struct pt_iommu, domain);
+}
+
+static inline struct pt_common *pt_domain_common(struct iommu_domain *domain)
+{
+	return pt_iommu_common(pt_domain_iommu(domain));
+}
+
+/* The granule, the leaf size of level 0 */
+static inline unsigned int pt_iommu_granule_lg2(struct pt_range *range)
+{
+	struct pt_state pts = { .range = range, .level = 0 };
+
+	return pt_table_item_lg2sz(&pts);
+}
+
+/* ------------------------------------------------------- table memory */
+
+/*
+ * Table memory comes from 6.12's iommu-pages accounting. A table larger than
+ * a page (Arm 16K/64K granules, concatenated stage 2 tops) is split into
+ * order-0 pages right after allocation, so that every table, whatever its
+ * size, can go through the gather's freelist and iommu_put_pages_list(),
+ * which only know order-0 pages. A table smaller than a page gets a page.
+ */
+static inline unsigned int pt_iommu_table_order(struct pt_range *range,
+						unsigned int level)
+{
+	struct pt_state pts = { .range = range, .level = level };
+	unsigned int lg2 = pt_table_memsize_lg2(&pts);
+
+	return lg2 > PAGE_SHIFT ? lg2 - PAGE_SHIFT : 0;
+}
+
+static struct pt_table_p *pt_iommu_alloc_table(struct pt_iommu *iommu_table,
+					       unsigned int order, gfp_t gfp)
+{
+	struct page *page;
+
+#ifdef GENERIC_PT_KUNIT
+	if (kpt_iommu_alloc_fails())
+		return NULL;
+#endif
+	page = alloc_pages_node(iommu_table->nid, gfp | __GFP_ZERO, order);
+	if (unlikely(!page))
+		return NULL;
+	__iommu_alloc_account(page, order);
+	if (order)
+		split_page(page, order);
+#ifdef GENERIC_PT_KUNIT
+	kpt_iommu_account(1L << order);
+#endif
+	return page_address(page);
+}
+
+/* Free a table no walker can have seen: unpublished, or at deinit */
+static void pt_iommu_free_table(struct pt_table_p *table, unsigned int order)
+{
+	struct page *page = virt_to_page(table);
+	unsigned int i;
+
+	for (i = 0; i != 1U << order; i++)
+		__iommu_free_pages(page + i, 0);
+#ifdef GENERIC_PT_KUNIT
+	kpt_iommu_account(-(1L << order));
+#endif
+}
+
+/*
+ * Queue a table that left the tree. The list is a gather freelist, freed by
+ * the driver after its IOTLB flush; a later step can move the same list
+ * behind an RCU grace period for lock-free readers of the table.
+ */
+static void pt_iommu_queue_table(struct pt_table_p *table, unsigned int order,
+				 struct list_head *free_list)
+{
+	struct page *page = virt_to_page(table);
+	unsigned int i;
+
+	for (i = 0; i != 1U << order; i++)
+		list_add_tail(&page[i].lru, free_list);
+}
+
+static void pt_iommu_put_list(struct list_head *free_list)
+{
+#ifdef GENERIC_PT_KUNIT
+	kpt_iommu_account(-(long)list_count_nodes(free_list));
+#endif
+	iommu_put_pages_list(free_list);
+}
+
+/*
+ * Flush tables and items this thread wrote from the CPU caches so that a
+ * walker that does not snoop sees them. x86 (VT-d, AMD) flushes cache
+ * lines; other architectures clean to the point of coherency.
+ */
+static inline bool pt_iommu_can_flush(void)
+{
+#ifdef GENERIC_PT_KUNIT
+	return true;
+#else
+	return IS_ENABLED(CONFIG_X86) || IS_ENABLED(CONFIG_ARCH_HAS_PMEM_API);
+#endif
+}
+
+static void pt_iommu_flush_mem(const void *va, size_t len)
+{
+#ifdef GENERIC_PT_KUNIT
+	kpt_iommu_flushed(va, len);
+#endif
+#if IS_ENABLED(CONFIG_X86)
+	clflush_cache_range((void *)va, len);
+#elif IS_ENABLED(CONFIG_ARCH_HAS_PMEM_API)
+	arch_wb_cache_pmem((void *)va, len);
+#endif
+}
+
+static inline bool pt_iommu_incoherent(const struct pt_state *pts)
+{
+	return pts_feature(pts, PT_FEAT_DMA_INCOHERENT);
+}
+
+static void pt_iommu_flush_items(const struct pt_state *pts,
+				 unsigned int first, unsigned int num)
+{
+	if (pt_iommu_incoherent(pts) && num)
+		pt_iommu_flush_mem(&pt_items(pts->table)[first],
+				   num * PT_ITEM_WORD_SIZE);
+}
+
+static void pt_iommu_flush_table(struct pt_range *range, unsigned int level,
+				 struct pt_table_p *table)
+{
+	struct pt_state pts = { .range = range, .level = level };
+
+	pt_iommu_flush_mem(table, log2_to_int_t(size_t,
+						pt_table_memsize_lg2(&pts)));
+}
+
+/*
+ * A thread that descends through a table item must know the item is in
+ * memory before it returns, even if another thread installed it and has
+ * not flushed it yet. The installer sets the format's software bit after
+ * its flush; whoever finds the bit clear flushes the item itself, which is
+ * harmless if the installer is doing the same.
+ */
+static void pt_iommu_table_item_flushed(struct pt_state *pts)
+{
+	if (!pt_iommu_incoherent(pts) || pt_test_sw_flush_bit(pts))
+		return;
+	pt_iommu_flush_items(pts, pts->index, 1);
+	pt_set_sw_flush_bit(pts);
+}
+
+/*
+ * Walk every table of a subtree, without the unrolled walker: this is only
+ * used off the fast paths (deinit, replacing an empty table by a leaf).
+ * Returns -EADDRINUSE at the first leaf unless @leaves_ok; with @free_list,
+ * queues every table, children first.
+ */
+static int pt_iommu_walk_tables(struct pt_range *range, unsigned int level,
+				struct pt_table_p *table, bool leaves_ok,
+				struct list_head *free_list)
+{
+	struct pt_state pts = pt_init(range, level, table);
+	unsigned int num = log2_to_int_t(unsigned int, pt_num_items_lg2(&pts));
+	int ret;
+
+	for (pts.index = 0; pts.index != num; pts.index++) {
+		switch (pt_load_entry(&pts)) {
+		case PT_ENTRY_OA:
+			if (!leaves_ok)
+				return -EADDRINUSE;
+			break;
+		case PT_ENTRY_TABLE:
+			ret = pt_iommu_walk_tables(range, level - 1,
+						   pt_table_ptr(&pts), leaves_ok,
+						   free_list);
+			if (ret)
+				return ret;
+			break;
+		case PT_ENTRY_EMPTY:
+			break;
+		}
+	}
+	if (free_list)
+		pt_iommu_queue_table(table, pt_iommu_table_order(range, level),
+				     free_list);
+	return 0;
+}
+
+/* A range over the whole top table, for walks that ignore the VA */
+static inline struct pt_range pt_iommu_all_range(struct pt_common *common)
+{
+	return pt_make_range(common, 0, PT_VADDR_MAX);
+}
+
+/* True if the sampled top table reaches every VA of the range */
+static inline bool pt_range_in_top(const struct pt_range *range)
+{
+	struct pt_state pts = { .range = (struct pt_range *)range,
+				.level = range->top_level };
+
+	if (pt_feature(range->common, PT_FEAT_SIGN_EXTEND))
+		return true;
+	return log2_div(range->last_va, pt_table_span_lg2(&pts)) == 0;
+}
+
+/*
+ * Flush the IOTLB for tables a map or a failed map took out of the tree,
+ * then free them. Map has no gather of its own, so it builds one and hands
+ * it to the driver's iotlb_sync like an unmap would; whatever the driver did
+ * not free is freed here once the flush is done.
+ */
+static void pt_iommu_sync_local_gather(struct pt_iommu *iommu_table,
+				       struct iommu_iotlb_gather *gather)
+{
+	struct iommu_domain *domain = &iommu_table->domain;
+
+	if (list_empty(&gather->freelist))
+		return;
+	if (domain->ops && domain->ops->iotlb_sync)
+		domain->ops->iotlb_sync(domain, gather);
+	else if (domain->ops && domain->ops->flush_iotlb_all)
+		domain->ops->flush_iotlb_all(domain);
+	pt_iommu_put_list(&gather->freelist);
+}
+
+/* ------------------------------------------------------- iova_to_phys */
+
+static __always_inline int __pt_iova_to_phys(struct pt_range *range,
+					     void *arg, unsigned int level,
+					     struct pt_table_p *table,
+					     pt_level_fn_t descend_fn)
+{
+	struct pt_state pts = pt_init(range, level, table);
+	pt_oaddr_t *res = arg;
+
+	switch (pt_load_entry(&pts)) {
+	case PT_ENTRY_OA:
+		*res = pt_entry_oa(&pts) +
+		       log2_mod(range->va, pt_entry_oa_lg2sz(&pts));
+		return 0;
+	case PT_ENTRY_TABLE:
+		return pt_descend(&pts, arg, descend_fn);
+	default:
+		return -ENOENT;
+	}
+}
+
+PT_MAKE_WALKER(pt_walk_iova_to_phys, __pt_iova_to_phys);
+
+/**
+ * pt_iommu_FMT_iova_to_phys() - The physical address an IOVA maps to
+ * @domain: The domain of the table
+ * @iova: The IOVA
+ *
+ * A direct walk with no lock; see &struct iommu_domain_ops.
+ *
+ * Return: the physical address, or 0 if @iova is not mapped
+ */
+PT_IOMMU_API phys_addr_t PT_IOMMU_NS(iova_to_phys)(struct iommu_domain *domain,
+						   dma_addr_t iova)
+{
+	struct pt_range range = pt_make_range(pt_domain_common(domain), iova,
+					      iova);
+	pt_oaddr_t res;
+
+	if (pt_check_range(&range) || !pt_range_in_top(&range))
+		return 0;
+	if (pt_walk_iova_to_phys(&range, &res))
+		return 0;
+	return res;
+}
+
+PT_IOMMU_EXPORT(iova_to_phys);
+
+/* ------------------------------------------------------- map */
+
+struct pt_iommu_map_args {
+	struct pt_iommu *iommu_table;
+	struct pt_write_attrs attrs;
+	/* The OA the next leaf maps */
+	pt_oaddr_t oa;
+	/* Empty tables a leaf replaced, freed after an IOTLB flush */
+	struct iommu_iotlb_gather replaced;
+};
+
+/* Give a table item that holds nothing a new, empty table */
+static int pt_iommu_new_table(struct pt_state *pts,
+			      struct pt_iommu_map_args *map)
+{
+	unsigned int order = pt_iommu_table_order(pts->range, pts->level - 1);
+	struct pt_table_p *table;
+
+	table = pt_iommu_alloc_table(map->iommu_table, order, map->attrs.gfp);
+	if (!table)
+		return -ENOMEM;
+	if (pt_iommu_incoherent(pts))
+		pt_iommu_flush_table(pts->range, pts->level - 1, table);
+
+	if (!pt_install_table(pts, pt_table_virt_to_pa(table), &map->attrs)) {
+		/* Another map published a table here first: use theirs */
+		pt_iommu_free_table(table, order);
+		if (pt_load_entry(pts) != PT_ENTRY_TABLE)
+			return -EADDRINUSE;
+		pt_iommu_table_item_flushed(pts);
+		return 0;
+	}
+	pt_load_entry(pts);
+	pt_iommu_table_item_flushed(pts);
+	return 0;
+}
+
+/*
+ * The items a leaf will cover must hold nothing, or tables with nothing
+ * mapped below them; those are taken out for the leaf.
+ */
+static int pt_iommu_clear_for_leaf(struct pt_state *pts,
+				   struct pt_iommu_map_args *map,
+				   unsigned int num)
+{
+	struct pt_state ipts = *pts;
+	struct pt_range all = pt_iommu_all_range(pts->range->common);
+	bool tables = false;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i != num; i++) {
+		ipts.index = pts->index + i;
+		switch (pt_load_entry(&ipts)) {
+		case PT_ENTRY_EMPTY:
+			break;
+		case PT_ENTRY_OA:
+			return -EADDRINUSE;
+		case PT_ENTRY_TABLE:
+			ret = pt_iommu_walk_tables(&all, ipts.level - 1,
+						   pt_table_ptr(&ipts), false,
+						   NULL);
+			if (ret)
+				return ret;
+			tables = true;
+			break;
+		}
+	}
+	if (!tables)
+		return 0;
+
+	for (i = 0; i != num; i++) {
+		ipts.index = pts->index + i;
+		if (pt_load_entry(&ipts) == PT_ENTRY_TABLE)
+			pt_iommu_walk_tables(&all, ipts.level - 1,
+					     pt_table_ptr(&ipts), false,
+					     &map->replaced.freelist);
+	}
+	iommu_iotlb_gather_add_range(&map->replaced, pts->range->va,
+				     log2_to_int(pt_table_item_lg2sz(pts)) *
+					     num);
+	return 0;
+}
+
+static int pt_iommu_map_leaf(struct pt_state *pts,
+			     struct pt_iommu_map_args *map,
+			     unsigned int leaf_lg2)
+{
+	unsigned int num = log2_to_int_t(unsigned int,
+					 leaf_lg2 - pt_table_item_lg2sz(pts));
+	int ret;
+
+	if (num != 1 || pts->type != PT_ENTRY_EMPTY) {
+		ret = pt_iommu_clear_for_leaf(pts, map, num);
+		if (ret)
+			return ret;
+	}
+	pt_install_leaf(pts, map->oa, leaf_lg2, &map->attrs);
+	pt_iommu_flush_items(pts, pts->index, num);
+	map->oa += oalog2_to_int(leaf_lg2);
+	return 0;
+}
+
+/*
+ * Map the range at one level: the largest leaf that the alignment of the VA
+ * and the OA, the length left and this level allow, else a table below.
+ */
+static __always_inline int __pt_map_range(struct pt_range *range, void *arg,
+					  unsigned int level,
+					  struct pt_table_p *table,
+					  pt_level_fn_t descend_fn)
+{
+	struct pt_state pts = pt_init(range, level, table);
+	struct pt_iommu_map_args *map = arg;
+	/* A driver may narrow the domain's page sizes below the format's */
+	u64 leaf_sizes = pt_leaf_sizes(&pts) &
+			 map->iommu_table->domain.pgsize_bitmap;
+	unsigned int leaf_lg2;
+	unsigned int num;
+	int ret;
+
+	while (pts.index < pts.end_index) {
+		leaf_lg2 = pt_best_pgsize_lg2(leaf_sizes, range->va,
+					      range->last_va, map->oa);
+		pt_load_entry(&pts);
+		if (leaf_lg2) {
+			ret = pt_iommu_map_leaf(&pts, map, leaf_lg2);
+			if (ret)
+				return ret;
+			num = log2_to_int_t(unsigned int,
+					    leaf_lg2 - pt_table_item_lg2sz(&pts));
+		} else {
+			if (pts.type == PT_ENTRY_OA)
+				return -EADDRINUSE;
+			if (pts.type == PT_ENTRY_EMPTY) {
+				ret = pt_iommu_new_table(&pts, map);
+				if (ret)
+					return ret;
+			} else {
+				pt_iommu_table_item_flushed(&pts);
+			}
+			ret = pt_descend(&pts, arg, descend_fn);
+			if (ret)
+				return ret;
+			num = 1;
+		}
+		pts.index += num;
+		if (pts.index < pts.end_index)
+			range->va = pt_index_to_va(&pts);
+	}
+	return 0;
+}
+
+PT_MAKE_WALKER(pt_walk_map, __pt_map_range);
+
+/* The fast path: one leaf of the smallest size, which lives at level 0 */
+static __always_inline int __pt_map_one(struct pt_range *range, void *arg,
+					unsigned int level,
+					struct pt_table_p *table,
+					pt_level_fn_t descend_fn)
+{
+	struct pt_state pts = pt_init(range, level, table);
+	struct pt_iommu_map_args *map = arg;
+	int ret;
+
+	pt_load_entry(&pts);
+	if (level == 0) {
+		if (pts.type != PT_ENTRY_EMPTY)
+			return -EADDRINUSE;
+		pt_install_leaf(&pts, map->oa, pt_table_item_lg2sz(&pts),
+				&map->attrs);
+		pt_iommu_flush_items(&pts, pts.index, 1);
+		map->oa += oalog2_to_int(pt_table_item_lg2sz(&pts));
+		return 0;
+	}
+	if (pts.type == PT_ENTRY_OA)
+		return -EADDRINUSE;
+	if (pts.type == PT_ENTRY_EMPTY) {
+		ret = pt_iommu_new_table(&pts, map);
+		if (ret)
+			return ret;
+	} else {
+		pt_iommu_table_item_flushed(&pts);
+	}
+	return pt_descend(&pts, arg, descend_fn);
+}
+
+PT_MAKE_WALKER(pt_walk_map_one, __pt_map_one);
+
+/*
+ * Build the levels between the current top and the one that reaches
+ * last_va, each new table holding the one below it at item 0 (the VA starts
+ * at 0: there is no sign extension with a dynamic top), then publish the new
+ * top under the driver's top lock. A map that lost the race to another
+ * grower frees its levels and looks again.
+ */
+static int pt_iommu_grow_top(struct pt_iommu *iommu_table,
+			     struct pt_common *common, pt_vaddr_t last_va,
+			     const struct pt_write_attrs *attrs)
+{
+	struct pt_table_p *new_tables[PT_MAX_LEVELS];
+	unsigned int old_level, new_level, level;
+	struct pt_table_p *child;
+	uintptr_t top_of_table;
+	struct pt_range range;
+	unsigned long flags;
+	spinlock_t *lock;
+	bool published;
+
+	while (true) {
+		range = pt_make_range(common, 0, last_va);
+		if (pt_range_in_top(&range))
+			return 0;
+		top_of_table = pt_top_pack(range.top_table, range.top_level);
+		old_level = range.top_level;
+		for (new_level = old_level + 1;; new_level++) {
+			if (new_level > PT_MAX_TOP_LEVEL)
+				return -ERANGE;
+			range.top_level = new_level;
+			if (pt_range_in_top(&range))
+				break;
+		}
+
+		child = range.top_table;
+		for (level = old_level + 1; level <= new_level; level++) {
+			struct pt_state pts = { .range = &range,
+						.level = level };
+
+			new_tables[level] = pt_iommu_alloc_table(
+				iommu_table, pt_iommu_table_order(&range, level),
+				attrs->gfp);
+			if (!new_tables[level]) {
+				new_level = level - 1;
+				goto err_free;
+			}
+			pts.table = new_tables[level];
+			pt_load_entry(&pts);
+			pt_install_table(&pts, pt_table_virt_to_pa(child),
+					 attrs);
+			if (pt_iommu_incoherent(&pts)) {
+				pt_load_entry(&pts);
+				pt_set_sw_flush_bit(&pts);
+				pt_iommu_flush_table(&range, level, pts.table);
+			}
+			child = pts.table;
+		}
+
+		lock = iommu_table->driver_ops->get_top_lock(iommu_table);
+		spin_lock_irqsave(lock, flags);
+		published = READ_ONCE(common->top_of_table) == top_of_table;
+		if (published) {
+			pt_top_set(common, child, new_level);
+			iommu_table->driver_ops->change_top(
+				iommu_table, pt_table_virt_to_pa(child),
+				new_level);
+		}
+		spin_unlock_irqrestore(lock, flags);
+		if (published)
+			return 0;
+
+		for (level = old_level + 1; level <= new_level; level++)
+			pt_iommu_free_table(new_tables[level],
+					    pt_iommu_table_order(&range, level));
+	}
+
+err_free:
+	for (level = old_level + 1; level <= new_level; level++)
+		pt_iommu_free_table(new_tables[level],
+				    pt_iommu_table_order(&range, level));
+	return -ENOMEM;
+}
+
+/* The last IOVA of a (pgsize, pgcount) request, or an errno */
+static int pt_iommu_request_last(unsigned long iova, size_t pgsize,
+				 size_t pgcount, unsigned long *last)
+{
+	size_t len;
+
+	if (!pgsize || !pgcount || !is_power_of_2(pgsize))
+		return -EINVAL;
+	if (check_mul_overflow(pgsize, pgcount, &len) ||
+	    check_add_overflow(iova, len - 1, last))
+		return -EOVERFLOW;
+	return 0;
+}
+
+static int pt_iommu_check_map(struct pt_common *common, unsigned long iova,
+			      phys_addr_t paddr, size_t pgsize, size_t pgcount,
+			      pt_vaddr_t *last_va)
+{
+	struct pt_range range = pt_make_range(common, 0, 0);
+	unsigned int granule_lg2 = pt_iommu_granule_lg2(&range);
+	phys_addr_t last_pa;
+	unsigned long last;
+	int ret;
+
+	ret = pt_iommu_request_last(iova, pgsize, pgcount, &last);
+	if (ret)
+		return ret;
+	if (log2_mod_t(u64, iova, granule_lg2) ||
+	    log2_mod_t(u64, paddr, granule_lg2) ||
+	    log2_mod_t(u64, last + 1, granule_lg2))
+		return -EINVAL;
+	if (check_add_overflow(paddr, (phys_addr_t)(last - iova), &last_pa))
+		return -EOVERFLOW;
+	if (common->max_oasz_lg2 < BITS_PER_TYPE(u64) &&
+	    log2_div_t(u64, last_pa, common->max_oasz_lg2))
+		return -ERANGE;
+	*last_va = last;
+	range = pt_make_range(common, iova, last);
+	if (pt_check_range(&range))
+		return -ERANGE;
+	return 0;
+}
+
+static size_t pt_iommu_unmap_range(struct pt_iommu *iommu_table,
+				   pt_vaddr_t va, pt_vaddr_t last_va,
+				   struct iommu_iotlb_gather *gather);
+
+/**
+ * pt_iommu_FMT_map_pages() - Map a physically contiguous range
+ * @domain: The domain of the table
+ * @iova: First IOVA
+ * @paddr: First physical address
+ * @pgsize: Size of each page
+ * @pgcount: Number of pages
+ * @prot: IOMMU_READ, IOMMU_WRITE, ...
+ * @gfp: Allocation flags for new tables
+ * @mapped: Incremented by the bytes mapped
+ *
+ * The request is treated as one range of pgsize * pgcount bytes, mapped
+ * with the largest leaves that the alignment of the IOVA and the physical
+ * address and the format allow, contiguous runs included. It takes no lock
+ * and may run concurrently with any operation on other IOVAs. On failure
+ * nothing is left mapped: -EADDRINUSE if part of the range was already
+ * mapped, -ENOMEM if a table could not be allocated, -EINVAL, -EOVERFLOW or
+ * -ERANGE for a request the table cannot hold. Tables created on the way
+ * stay, empty, for later use.
+ *
+ * Return: 0 or a negative errno
+ */
+PT_IOMMU_API int PT_IOMMU_NS(map_pages)(struct iommu_domain *domain,
+					unsigned long iova, phys_addr_t paddr,
+					size_t pgsize, size_t pgcount,
+					int prot, gfp_t gfp, size_t *mapped)
+{
+	struct pt_iommu *iommu_table = pt_domain_iommu(domain);
+	struct pt_common *common = pt_iommu_common(iommu_table);
+	struct pt_iommu_map_args map = {
+		.iommu_table = iommu_table,
+		.oa = paddr,
+	};
+	struct pt_range range;
+	pt_vaddr_t last_va;
+	int ret;
+
+	ret = pt_iommu_check_map(common, iova, paddr, pgsize, pgcount,
+				 &last_va);
+	if (ret)
+		return ret;
+	ret = pt_iommu_set_prot(common, &map.attrs, prot);
+	if (ret)
+		return ret;
+	map.attrs.gfp = gfp;
+
+	if (pt_feature(common, PT_FEAT_DYNAMIC_TOP)) {
+		ret = pt_iommu_grow_top(iommu_table, common, last_va,
+					&map.attrs);
+		if (ret)
+			return ret;
+	}
+	range = pt_make_range(common, iova, last_va);
+	if (!pt_range_in_top(&range))
+		return -ERANGE;
+
+	iommu_iotlb_gather_init(&map.replaced);
+	if (pgcount == 1 && pgsize == log2_to_int(pt_iommu_granule_lg2(&range)))
+		ret = pt_walk_map_one(&range, &map);
+	else
+		ret = pt_walk_map(&range, &map);
+
+	if (ret && map.oa != paddr) {
+		struct iommu_iotlb_gather undo;
+
+		/* Take back the leaves this call wrote before it failed */
+		iommu_iotlb_gather_init(&undo);
+		pt_iommu_unmap_range(iommu_table, iova,
+				     iova + (map.oa - paddr) - 1, &undo);
+		pt_iommu_sync_local_gather(iommu_table, &undo);
+	}
+	pt_iommu_sync_local_gather(iommu_table, &map.replaced);
+	if (ret)
+		return ret;
+	*mapped += pgsize * pgcount;
+	return 0;
+}
+
+PT_IOMMU_EXPORT(map_pages);
+
+/* ------------------------------------------------------- unmap */
+
+struct pt_iommu_unmap_args {
+	struct list_head free_list;
+	pt_vaddr_t unmapped;
+};
+
+/*
+ * Clear the leaves of the range in one table, and the tables below it that
+ * the range covers whole. Stops at a hole or a leaf the range only cuts.
+ */
+static __always_inline int __pt_unmap_range(struct pt_range *range,
+					    void *arg, unsigned int level,
+					    struct pt_table_p *table,
+					    pt_level_fn_t descend_fn)
+{
+	struct pt_state pts = pt_init(range, level, table);
+	struct pt_iommu_unmap_args *unmap = arg;
+	unsigned int written = pts.index;
+	unsigned int first = pts.index;
+	unsigned int oasz_lg2;
+	bool covered;
+	int ret = 0;
+
+	for_each_pt_level_entry(&pts) {
+		switch (pts.type) {
+		case PT_ENTRY_EMPTY:
+			ret = PT_WALK_STOP;
+			goto out;
+		case PT_ENTRY_OA:
+			oasz_lg2 = pt_entry_oa_lg2sz(&pts);
+			if (!pt_entry_fully_covered(&pts, oasz_lg2)) {
+				ret = PT_WALK_STOP;
+				goto out;
+			}
+			pt_clear_entry(&pts, pt_entry_num_contig_lg2(&pts));
+			unmap->unmapped += log2_to_int(oasz_lg2);
+			written = pts.index + 1;
+			break;
+		case PT_ENTRY_TABLE:
+			covered = pt_entry_fully_covered(
+				&pts, pt_table_item_lg2sz(&pts));
+			ret = pt_descend(&pts, arg, descend_fn);
+			if (ret)
+				goto out;
+			if (covered) {
+				struct pt_table_p *lower = pt_table_ptr(&pts);
+
+				pt_clear_entry(&pts, 0);
+				pt_iommu_queue_table(
+					lower,
+					pt_iommu_table_order(range, level - 1),
+					&unmap->free_list);
+				written = pts.index + 1;
+			}
+			break;
+		}
+	}
+out:
+	/*
+	 * Items are cleared in order from the first, so the written ones are
+	 * the run up to the last clear; a contiguous leaf may start before
+	 * first only if it was not cleared.
+	 */
+	if (written > first)
+		pt_iommu_flush_items(&pts, first, written - first);
+	return ret;
+}
+
+PT_MAKE_WALKER(pt_walk_unmap, __pt_unmap_range);
+
+/*
+ * Record what an unmap removed in the gather: the range, merged with what
+ * is there unless the hardware cannot flush the gap between them, and the
+ * tables to free once the flush is done.
+ */
+static void pt_iommu_gather(struct pt_iommu *iommu_table, pt_vaddr_t va,
+			    pt_vaddr_t len, struct list_head *free_list,
+			    struct iommu_iotlb_gather *gather)
+{
+	struct pt_common *common = pt_iommu_common(iommu_table);
+
+	if (pt_feature(common, PT_FEAT_FLUSH_RANGE_NO_GAPS) &&
+	    iommu_iotlb_gather_is_disjoint(gather, va, len))
+		iommu_iotlb_sync(&iommu_table->domain, gather);
+	iommu_iotlb_gather_add_range(gather, va, len);
+	list_splice_tail_init(free_list, &gather->freelist);
+
+	/*
+	 * A driver without iotlb_sync has no flush to wait for and nothing
+	 * that would free the list: flush what it has and free them now.
+	 */
+	if (!list_empty(&gather->freelist) &&
+	    !(iommu_table->domain.ops && iommu_table->domain.ops->iotlb_sync))
+		pt_iommu_sync_local_gather(iommu_table, gather);
+}
+
+static size_t pt_iommu_unmap_range(struct pt_iommu *iommu_table,
+				   pt_vaddr_t va, pt_vaddr_t last_va,
+				   struct iommu_iotlb_gather *gather)
+{
+	struct pt_range range = pt_make_range(pt_iommu_common(iommu_table), va,
+					      last_va);
+	struct pt_iommu_unmap_args unmap = {
+		.free_list = LIST_HEAD_INIT(unmap.free_list),
+	};
+
+	if (pt_check_range(&range))
+		return 0;
+	if (!pt_range_in_top(&range)) {
+		/* Past the top nothing is mapped; unmap what is below it */
+		struct pt_state pts = { .range = &range,
+					.level = range.top_level };
+
+		if (log2_div(va, pt_table_span_lg2(&pts)))
+			return 0;
+		range.last_va = log2_to_max_int(pt_table_span_lg2(&pts));
+	}
+	pt_walk_unmap(&range, &unmap);
+	if (unmap.unmapped)
+		pt_iommu_gather(iommu_table, va, unmap.unmapped,
+				&unmap.free_list, gather);
+	WARN_ON(!list_empty(&unmap.free_list));
+	return unmap.unmapped;
+}
+
+/**
+ * pt_iommu_FMT_unmap_pages() - Unmap a range
+ * @domain: The domain of the table
+ * @iova: First IOVA
+ * @pgsize: Size of each page
+ * @pgcount: Number of pages
+ * @iotlb_gather: Gathers the range to flush and the tables to free after it
+ *
+ * Removes the leaves of the range and the tables it covers whole. It stops
+ * at the first IOVA that is not mapped, and never splits a leaf that the
+ * range only partly covers: such a leaf is left whole and ends the unmap.
+ * Freed tables go on the gather's freelist. No lock is taken.
+ *
+ * Return: the bytes unmapped, from @iova up
+ */
+PT_IOMMU_API size_t PT_IOMMU_NS(unmap_pages)(
+	struct iommu_domain *domain, unsigned long iova, size_t pgsize,
+	size_t pgcount, struct iommu_iotlb_gather *iotlb_gather)
+{
+	unsigned long last;
+
+	if (pt_iommu_request_last(iova, pgsize, pgcount, &last))
+		return 0;
+	return pt_iommu_unmap_range(pt_domain_iommu(domain), iova, last,
+				    iotlb_gather);
+}
+
+PT_IOMMU_EXPORT(unmap_pages);
+
+/* ------------------------------------------------------- dirty */
+
+struct pt_iommu_dirty_args {
+	struct iommu_dirty_bitmap *dirty;
+	unsigned long flags;
+	pt_vaddr_t va;
+	pt_vaddr_t last_va;
+};
+
+static __always_inline int __pt_read_and_clear_dirty(struct pt_range *range,
+						     void *arg,
+						     unsigned int level,
+						     struct pt_table_p *table,
+						     pt_level_fn_t descend_fn)
+{
+	struct pt_state pts = pt_init(range, level, table);
+	struct pt_iommu_dirty_args *dirty = arg;
+	unsigned int oasz_lg2;
+	pt_vaddr_t first;
+	pt_vaddr_t last;
+	int ret;
+
+	for_each_pt_level_entry(&pts) {
+		if (pts.type == PT_ENTRY_TABLE) {
+			ret = pt_descend(&pts, arg, descend_fn);
+			if (ret)
+				return ret;
+			continue;
+		}
+		if (pts.type != PT_ENTRY_OA || !pt_entry_write_is_dirty(&pts))
+			continue;
+
+		/* Report the whole leaf, clipped to the request */
+		oasz_lg2 = pt_entry_oa_lg2sz(&pts);
+		first = max(log2_set_mod(range->va, 0, oasz_lg2), dirty->va);
+		last = min(log2_set_mod_max(range->va, oasz_lg2),
+			   dirty->last_va);
+		iommu_dirty_bitmap_record(dirty->dirty, first, last - first + 1);
+		if (!(dirty->flags & IOMMU_DIRTY_NO_CLEAR)) {
+			unsigned int contig_lg2 = pt_entry_num_contig_lg2(&pts);
+
+			pt_entry_make_write_clean(&pts);
+			pt_iommu_flush_items(&pts,
+					     log2_set_mod_t(unsigned int,
+							    pts.index, 0,
+							    contig_lg2),
+					     log2_to_int_t(unsigned int,
+							   contig_lg2));
+		}
+	}
+	return 0;
+}
+
+PT_MAKE_WALKER(pt_walk_read_and_clear_dirty, __pt_read_and_clear_dirty);
+
+/**
+ * pt_iommu_FMT_read_and_clear_dirty() - Report and clean dirty leaves
+ * @domain: The domain of the table
+ * @iova: First IOVA
+ * @size: Bytes from @iova
+ * @flags: IOMMU_DIRTY_NO_CLEAR to only report
+ * @dirty: Where to record the dirty IOVA ranges
+ *
+ * Every leaf the hardware marked dirty is recorded whole (clipped to the
+ * request) and, unless IOMMU_DIRTY_NO_CLEAR, made clean. The driver flushes
+ * the IOTLB for the ranges recorded in the dirty bitmap's gather.
+ *
+ * Return: 0, or -EINVAL for a range the table cannot hold
+ */
+PT_IOMMU_API int PT_IOMMU_NS(read_and_clear_dirty)(
+	struct iommu_domain *domain, unsigned long iova, size_t size,
+	unsigned long flags, struct iommu_dirty_bitmap *dirty)
+{
+	struct pt_iommu_dirty_args args = {
+		.dirty = dirty,
+		.flags = flags,
+		.va = iova,
+	};
+	struct pt_range range;
+
+	if (!size || check_add_overflow((pt_vaddr_t)iova, (pt_vaddr_t)size - 1,
+					&args.last_va))
+		return -EINVAL;
+	range = pt_make_range(pt_domain_common(domain), iova, args.last_va);
+	if (pt_check_range(&range))
+		return -EINVAL;
+	if (!pt_range_in_top(&range)) {
+		struct pt_state pts = { .range = &range,
+					.level = range.top_level };
+
+		if (log2_div(range.va, pt_table_span_lg2(&pts)))
+			return 0;
+		range.last_va = log2_to_max_int(pt_table_span_lg2(&pts));
+	}
+	return pt_walk_read_and_clear_dirty(&range, &args);
+}
+
+PT_IOMMU_EXPORT(read_and_clear_dirty);
+
+static __always_inline int __pt_set_dirty(struct pt_range *range, void *arg,
+					  unsigned int level,
+					  struct pt_table_p *table,
+					  pt_level_fn_t descend_fn)
+{
+	struct pt_state pts = pt_init(range, level, table);
+
+	switch (pt_load_entry(&pts)) {
+	case PT_ENTRY_OA:
+		return pt_entry_make_write_dirty(&pts) ? 0 : -EOPNOTSUPP;
+	case PT_ENTRY_TABLE:
+		return pt_descend(&pts, arg, descend_fn);
+	default:
+		return -ENOENT;
+	}
+}
+
+PT_MAKE_WALKER(pt_walk_set_dirty, __pt_set_dirty);
+
+/**
+ * pt_iommu_FMT_set_dirty() - Mark the leaf of an IOVA dirty, as hardware
+ *     would on a write through it
+ * @table: The table
+ * @iova: An IOVA inside the leaf
+ *
+ * For tests and mock drivers (the iommufd selftest) that play the hardware.
+ *
+ * Return: 0, -ENOENT if @iova is not mapped, -EOPNOTSUPP if the leaf cannot
+ * become dirty (read-only, or no dirty tracking in this configuration)
+ */
+PT_IOMMU_API int PT_IOMMU_NS(set_dirty)(struct PT_IOMMU_FMT_T *table,
+					dma_addr_t iova)
+{
+	struct pt_range range = pt_make_range(
+		&table->PT_IOMMU_FMT_MEMBER.common, iova, iova);
+
+	if (pt_check_range(&range) || !pt_range_in_top(&range))
+		return -ENOENT;
+	return pt_walk_set_dirty(&range, NULL);
+}
+
+PT_IOMMU_EXPORT(set_dirty);
+
+/* ------------------------------------------------------- init */
+
+/* Every leaf size of every level this table can ever have */
+static u64 pt_iommu_pgsize_bitmap(struct pt_common *common)
+{
+	struct pt_range range = pt_make_range(common, 0, 0);
+	unsigned int max_level = range.top_level;
+	unsigned int level;
+	u64 sizes = 0;
+
+	if (pt_feature(common, PT_FEAT_DYNAMIC_TOP))
+		max_level = PT_MAX_TOP_LEVEL;
+	for (level = 0; level <= max_level; level++) {
+		struct pt_state pts = { .range = &range, .level = level };
+
+		sizes |= pt_leaf_sizes(&pts);
+	}
+	return sizes;
+}
+
+static void pt_iommu_get_info(struct pt_iommu *iommu_table,
+			      struct pt_iommu_info *info)
+{
+	info->pgsize_bitmap =
+		pt_iommu_pgsize_bitmap(pt_iommu_common(iommu_table));
+}
+
+static void pt_iommu_deinit_table(struct pt_iommu *iommu_table)
+{
+	struct pt_common *common = pt_iommu_common(iommu_table);
+	struct pt_range range = pt_iommu_all_range(common);
+	LIST_HEAD(free_list);
+
+	pt_iommu_walk_tables(&range, range.top_level, range.top_table, true,
+			     &free_list);
+	pt_iommu_put_list(&free_list);
+	iommu_table->ops = NULL;
+}
+
+static const struct pt_iommu_ops pt_iommu_table_ops = {
+	.get_info = pt_iommu_get_info,
+	.deinit = pt_iommu_deinit_table,
+};
+
+static int pt_iommu_check_cfg(struct pt_iommu *iommu_table,
+			      const struct pt_iommu_cfg *cfg)
+{
+	if (cfg->features & ~(unsigned int)PT_SUPPORTED_FEATURES)
+		return -EOPNOTSUPP;
+	if ((cfg->features & BIT(PT_FEAT_DMA_INCOHERENT)) &&
+	    !pt_iommu_can_flush())
+		return -EOPNOTSUPP;
+	if ((cfg->features & BIT(PT_FEAT_DYNAMIC_TOP)) &&
+	    (!iommu_table->driver_ops || !iommu_table->driver_ops->change_top ||
+	     !iommu_table->driver_ops->get_top_lock))
+		return -EINVAL;
+	if (!cfg->hw_max_vasz_lg2 || cfg->hw_max_vasz_lg2 > 64 ||
+	    !cfg->hw_max_oasz_lg2 || cfg->hw_max_oasz_lg2 > 64)
+		return -EINVAL;
+	return 0;
+}
+
+/**
+ * pt_iommu_FMT_init() - Initialise an empty IOMMU page table
+ * @table: The table, with iommu.nid and, for %PT_FEAT_DYNAMIC_TOP,
+ *     iommu.driver_ops set by the driver
+ * @cfg: What the driver and the hardware need
+ * @gfp: Allocation flags for the top table
+ *
+ * Checks @cfg against the format and the hardware limits it states, then
+ * allocates the top table. On success the domain's pgsize_bitmap and
+ * aperture describe the table. On failure nothing is allocated and
+ * pt_iommu_deinit() does nothing.
+ *
+ * Return: 0, -EOPNOTSUPP for a feature the format cannot provide, -EINVAL
+ * for a geometry it cannot have, or -ENOMEM
+ */
+PT_IOMMU_API int PT_IOMMU_NS(init)(struct PT_IOMMU_FMT_T *table,
+				   const struct PT_IOMMU_CFG_T *cfg, gfp_t gfp)
+{
+	struct pt_iommu *iommu_table = &table->iommu;
+	struct pt_common *common = &table->PT_IOMMU_FMT_MEMBER.common;
+	struct pt_table_p *top;
+	struct pt_range range;
+	int top_level;
+	int ret;
+
+	iommu_table->ops = NULL;
+	memset(common, 0, sizeof(*common));
+	ret = pt_iommu_check_cfg(iommu_table, &cfg->common);
+	if (ret)
+		return ret;
+	common->features = cfg->common.features;
+	common->max_vasz_lg2 = cfg->common.hw_max_vasz_lg2;
+	common->max_oasz_lg2 = min_t(unsigned int, cfg->common.hw_max_oasz_lg2,
+				     BITS_PER_TYPE(phys_addr_t));
+
+	top_level = pt_iommu_fmt_init(table, cfg);
+	if (top_level < 0)
+		return top_level;
+
+	pt_top_set(common, NULL, top_level);
+	range = pt_make_range(common, 0, 0);
+	top = pt_iommu_alloc_table(iommu_table,
+				   pt_iommu_table_order(&range, top_level), gfp);
+	if (!top)
+		return -ENOMEM;
+	if (pt_feature(common, PT_FEAT_DMA_INCOHERENT))
+		pt_iommu_flush_table(&range, top_level, top);
+	pt_top_set(common, top, top_level);
+
+	iommu_table->domain.pgsize_bitmap = pt_iommu_pgsize_bitmap(common);
+	iommu_table->domain.geometry.aperture_start = 0;
+	iommu_table->domain.geometry.aperture_end =
+		min_t(u64, pt_max_va(common), (dma_addr_t)~(dma_addr_t)0);
+	iommu_table->domain.geometry.force_aperture = true;
+	iommu_table->ops = &pt_iommu_table_ops;
+	return 0;
+}
+
+PT_IOMMU_EXPORT(init);
+
+/**
+ * pt_iommu_FMT_hw_info() - What the driver programs into the hardware
+ * @table: An initialised table
+ * @info: Filled with the format's description of the top of the table
+ *
+ * With %PT_FEAT_DYNAMIC_TOP the answer changes as the table grows; call it
+ * under the top lock or use &pt_iommu_driver_ops.change_top.
+ */
+PT_IOMMU_API void PT_IOMMU_NS(hw_info)(struct PT_IOMMU_FMT_T *table,
+				       struct PT_IOMMU_HW_INFO_T *info)
+{
+	struct pt_range range =
+		pt_iommu_all_range(&table->PT_IOMMU_FMT_MEMBER.common);
+
+	pt_iommu_fmt_hw_info(table, &range, info);
+}
+
+PT_IOMMU_EXPORT(hw_info);
+
+#endif
