@@ -135,8 +135,10 @@ static void iommu_debug_count_range(unsigned long iova, phys_addr_t phys,
 
 	while (phys < end) {
 		phys_addr_t next = min(PFN_PHYS(PHYS_PFN(phys) + 1), end);
+		/* At most a page: no 64-bit division on 32-bit with PAE */
+		size_t len = next - phys;
 
-		iommu_debug_page_add(PHYS_PFN(phys), sign * (int)((next - phys) / unit),
+		iommu_debug_page_add(PHYS_PFN(phys), sign * (int)(len / unit),
 				     iova);
 		iova += next - phys;
 		phys = next;
