@@ -187,12 +187,24 @@ static void pt_iommu_put_list(struct list_head *free_list)
  * walker that does not snoop sees them. x86 (VT-d, AMD) flushes cache
  * lines; other architectures clean to the point of coherency.
  */
+/* Whether this CPU can write table memory back for an incoherent walker */
+static inline bool pt_iommu_cpu_can_flush(void)
+{
+#if IS_ENABLED(CONFIG_X86)
+	/* 32-bit x86 CPUs without CLFLUSH exist; clflush would trap there */
+	return boot_cpu_has(X86_FEATURE_CLFLUSH);
+#else
+	return IS_ENABLED(CONFIG_ARCH_HAS_PMEM_API);
+#endif
+}
+
 static inline bool pt_iommu_can_flush(void)
 {
 #ifdef GENERIC_PT_KUNIT
+	/* The tests check the flushes through kpt_iommu_flushed() */
 	return true;
 #else
-	return IS_ENABLED(CONFIG_X86) || IS_ENABLED(CONFIG_ARCH_HAS_PMEM_API);
+	return pt_iommu_cpu_can_flush();
 #endif
 }
 
@@ -202,7 +214,8 @@ static void pt_iommu_flush_mem(const void *va, size_t len)
 	kpt_iommu_flushed(va, len);
 #endif
 #if IS_ENABLED(CONFIG_X86)
-	clflush_cache_range((void *)va, len);
+	if (pt_iommu_cpu_can_flush())
+		clflush_cache_range((void *)va, len);
 #elif IS_ENABLED(CONFIG_ARCH_HAS_PMEM_API)
 	arch_wb_cache_pmem((void *)va, len);
 #endif

@@ -624,6 +624,8 @@ static void test_dynamic_top(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, kpt_phys(kd, 5), 5);
 		KUNIT_EXPECT_EQ(test, kpt_phys(kd, va + 9), granule * 7 + 9);
 	}
+	if (level == start_level)
+		kunit_skip(test, "the top already spans every unsigned long IOVA");
 	KUNIT_EXPECT_GT(test, kd->change_top_calls, 0);
 }
 
