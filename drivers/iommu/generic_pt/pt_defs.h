@@ -30,17 +30,20 @@
 #endif
 
 /*
- * Formats whose addresses fit in 32 bits may define narrower types before
- * including this file so the arithmetic is done in the natural width.
+ * Formats whose addresses fit in 32 bits may define PT_VADDR_32BIT and
+ * PT_OADDR_32BIT before including this file so the arithmetic is done in
+ * the natural width.
  */
-#ifndef PT_VADDR_TYPE
-#define PT_VADDR_TYPE u64
+#ifdef PT_VADDR_32BIT
+typedef u32 pt_vaddr_t;
+#else
+typedef u64 pt_vaddr_t;
 #endif
-#ifndef PT_OADDR_TYPE
-#define PT_OADDR_TYPE u64
+#ifdef PT_OADDR_32BIT
+typedef u32 pt_oaddr_t;
+#else
+typedef u64 pt_oaddr_t;
 #endif
-typedef PT_VADDR_TYPE pt_vaddr_t;
-typedef PT_OADDR_TYPE pt_oaddr_t;
 
 /* Every format stores its items as 64-bit words */
 #define PT_ITEM_WORD_SIZE sizeof(u64)

@@ -149,11 +149,13 @@ static inline int pt_walk_below_zero(struct pt_range *range, void *arg,
 	return -EINVAL;
 }
 
-#define __PT_LEVEL_INSTANCE(name, level_fn, lvl, lower)                      \
-	static int name##_l##lvl(struct pt_range *range, void *arg,          \
-				 unsigned int level, struct pt_table_p *table) \
-	{                                                                    \
-		return level_fn(range, arg, lvl, table, lower);              \
+/* The instance for level @lvl of the walker whose names start with @prefix */
+#define __PT_LEVEL_INSTANCE(prefix, lvl, lower)                            \
+	static int prefix##l##lvl(struct pt_range *range, void *arg,       \
+				  unsigned int level,                      \
+				  struct pt_table_p *table)                \
+	{                                                                  \
+		return prefix##body(range, arg, lvl, table, lower);        \
 	}
 
 /**
@@ -169,12 +171,18 @@ static inline int pt_walk_below_zero(struct pt_range *range, void *arg,
  * are discarded by the compiler.
  */
 #define PT_MAKE_WALKER(name, level_fn)                                      \
-	__PT_LEVEL_INSTANCE(name, level_fn, 0, pt_walk_below_zero)          \
-	__PT_LEVEL_INSTANCE(name, level_fn, 1, name##_l0)                   \
-	__PT_LEVEL_INSTANCE(name, level_fn, 2, name##_l1)                   \
-	__PT_LEVEL_INSTANCE(name, level_fn, 3, name##_l2)                   \
-	__PT_LEVEL_INSTANCE(name, level_fn, 4, name##_l3)                   \
-	__PT_LEVEL_INSTANCE(name, level_fn, 5, name##_l4)                   \
+	static __always_inline int                                          \
+	name##_body(struct pt_range *range, void *arg, unsigned int level,  \
+		    struct pt_table_p *table, pt_level_fn_t descend_fn)     \
+	{                                                                   \
+		return level_fn(range, arg, level, table, descend_fn);      \
+	}                                                                   \
+	__PT_LEVEL_INSTANCE(name##_, 0, pt_walk_below_zero)                 \
+	__PT_LEVEL_INSTANCE(name##_, 1, name##_l0)                          \
+	__PT_LEVEL_INSTANCE(name##_, 2, name##_l1)                          \
+	__PT_LEVEL_INSTANCE(name##_, 3, name##_l2)                          \
+	__PT_LEVEL_INSTANCE(name##_, 4, name##_l3)                          \
+	__PT_LEVEL_INSTANCE(name##_, 5, name##_l4)                          \
 	static int name(struct pt_range *range, void *arg)                  \
 	{                                                                   \
 		static_assert(PT_MAX_TOP_LEVEL < PT_MAX_LEVELS);            \
