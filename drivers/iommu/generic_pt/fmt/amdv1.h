@@ -305,7 +305,7 @@ static const struct pt_kunit_fmt_cfg pt_kunit_fmt_cfgs[] = {
 };
 
 #define AMDV1PT_RW (IOMMU_READ | IOMMU_WRITE)
-static const struct pt_kunit_fmt_vector pt_kunit_fmt_vectors[] = {
+static const struct pt_kunit_fmt_vector pt_kunit_fmt_vectors[] __maybe_unused = {
 	/* PR, IR, IW, NEXT_LEVEL 0 */
 	{ .level = 0, .oasz_lg2 = 12, .prot = AMDV1PT_RW, .oa = 0x12345000,
 	  .expect = 0x6000000012345001ULL },

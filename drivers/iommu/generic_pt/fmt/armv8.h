@@ -608,7 +608,7 @@ static const struct pt_kunit_fmt_cfg pt_kunit_fmt_cfgs[] = {
 };
 
 #define ARMV8PT_KRW (IOMMU_READ | IOMMU_WRITE)
-static const struct pt_kunit_fmt_vector pt_kunit_fmt_vectors[] = {
+static const struct pt_kunit_fmt_vector pt_kunit_fmt_vectors[] __maybe_unused = {
 	/* Page: AttrIndx 1, AP unprivileged, SH inner, AF, DBM */
 	{ .features = ARMV8PT_K4K_S1, .level = 0, .oasz_lg2 = 12,
 	  .prot = ARMV8PT_KRW | IOMMU_CACHE, .oa = 0x12345000,

@@ -29,7 +29,7 @@ static const struct pt_kunit_fmt_cfg pt_kunit_fmt_cfgs[] = {
 };
 
 /* The OA sits one bit up in the AMD OA field */
-static const struct pt_kunit_fmt_vector pt_kunit_fmt_vectors[] = {
+static const struct pt_kunit_fmt_vector pt_kunit_fmt_vectors[] __maybe_unused = {
 	{ .level = 0, .oasz_lg2 = 11, .prot = IOMMU_READ | IOMMU_WRITE,
 	  .oa = 0x800, .expect = 0x6000000000001001ULL },
 	{ .level = 1, .oasz_lg2 = 20, .prot = IOMMU_READ, .oa = 0x100000,

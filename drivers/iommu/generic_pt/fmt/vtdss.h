@@ -216,7 +216,7 @@ static const struct pt_kunit_fmt_cfg pt_kunit_fmt_cfgs[] = {
 			  2, 39),
 };
 
-static const struct pt_kunit_fmt_vector pt_kunit_fmt_vectors[] = {
+static const struct pt_kunit_fmt_vector pt_kunit_fmt_vectors[] __maybe_unused = {
 	{ .level = 0, .oasz_lg2 = 12, .prot = IOMMU_READ | IOMMU_WRITE,
 	  .oa = 0x12345000, .expect = 0x0000000012345003ULL },
 	/* R PS */

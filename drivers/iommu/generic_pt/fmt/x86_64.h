@@ -215,7 +215,7 @@ static const struct pt_kunit_fmt_cfg pt_kunit_fmt_cfgs[] = {
 	X86_64PT_KUNIT_CFG("5lvl,incoherent", BIT(PT_FEAT_DMA_INCOHERENT), 4),
 };
 
-static const struct pt_kunit_fmt_vector pt_kunit_fmt_vectors[] = {
+static const struct pt_kunit_fmt_vector pt_kunit_fmt_vectors[] __maybe_unused = {
 	/* P RW U A */
 	{ .level = 0, .oasz_lg2 = 12, .prot = IOMMU_READ | IOMMU_WRITE,
 	  .oa = 0x12345000, .expect = 0x0000000012345027ULL },
