@@ -18,7 +18,10 @@
  *    are published as one word, so a walk that sampled the old top stays
  *    correct: the old top is the first child of the new one.
  *  - A table that leaves the tree is freed only after the IOTLB is flushed,
- *    through the gather's freelist.
+ *    through the gather's freelist, and iommu_put_pages_list() frees it only
+ *    after an RCU grace period, so a walker under rcu_read_lock() (the
+ *    debugfs dump) may read any table it found. Only tables that were never
+ *    published are freed at once.
  */
 #ifndef __GENERIC_PT_IOMMU_PT_H
 #define __GENERIC_PT_IOMMU_PT_H
@@ -161,8 +164,8 @@ static void pt_iommu_free_table(struct pt_table_p *table, unsigned int order)
 
 /*
  * Queue a table that left the tree. The list is a gather freelist, freed by
- * the driver after its IOTLB flush; a later step can move the same list
- * behind an RCU grace period for lock-free readers of the table.
+ * the driver with iommu_put_pages_list() after its IOTLB flush, which also
+ * waits for an RCU grace period before the pages go back.
  */
 static void pt_iommu_queue_table(struct pt_table_p *table, unsigned int order,
 				 struct list_head *free_list)

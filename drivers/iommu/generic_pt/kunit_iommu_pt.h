@@ -12,6 +12,7 @@
 #include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/prandom.h>
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
 
 #include "iommu_pt.h"
@@ -683,6 +684,67 @@ static void test_alloc_failure(struct kunit *test)
 	}
 }
 
+/* The level 0 table that holds va, found like a lock-free reader would */
+static __always_inline int __kpt_level0_table(struct pt_range *range,
+					      void *arg, unsigned int level,
+					      struct pt_table_p *table,
+					      pt_level_fn_t descend_fn)
+{
+	struct pt_state pts = pt_init(range, level, table);
+
+	if (level == 0) {
+		*(struct pt_table_p **)arg = table;
+		return 0;
+	}
+	if (pt_load_entry(&pts) != PT_ENTRY_TABLE)
+		return -ENOENT;
+	return pt_descend(&pts, arg, descend_fn);
+}
+
+PT_MAKE_WALKER(kpt_walk_level0_table, __kpt_level0_table);
+
+/*
+ * A table that unmap takes out stays allocated until the RCU readers that
+ * may have found it are done, even after the driver frees the gather.
+ */
+static void test_rcu_free(struct kunit *test)
+{
+	struct kpt_domain *kd = kpt_setup(test);
+	unsigned int span_lg2 = kpt_level1_lg2(kd);
+	pt_vaddr_t granule = log2_to_int(kd->granule_lg2);
+	struct pt_table_p *table = NULL;
+	struct pt_range range;
+	pt_vaddr_t len;
+	size_t unmapped;
+	int refs;
+	u64 item;
+
+	if (!kpt_size_fits(kd, span_lg2 + 1))
+		kunit_skip(test, "no room for two level 0 tables");
+	len = log2_to_int(span_lg2);
+	/* An OA one granule off: a whole level 0 table of granule leaves */
+	KUNIT_ASSERT_EQ(test, kpt_map(kd, len, len + granule, len), 0);
+
+	rcu_read_lock();
+	range = pt_make_range(kpt_common(kd), len, len);
+	if (pt_range_in_top(&range))
+		kpt_walk_level0_table(&range, &table);
+	unmapped = kpt_unmap(kd, len, len);
+	/* The table is out and the driver freed the gather: still there? */
+	refs = table ? page_ref_count(virt_to_page(table)) : -1;
+	item = table ? READ_ONCE(pt_items(table)[0]) : ~0ULL;
+	rcu_read_unlock();
+
+	KUNIT_ASSERT_NOT_NULL(test, table);
+	KUNIT_EXPECT_EQ(test, unmapped, len);
+	KUNIT_EXPECT_EQ_MSG(test, refs, 1,
+			    "a table was freed under rcu_read_lock()");
+	KUNIT_EXPECT_EQ(test, item, 0);
+	KUNIT_EXPECT_EQ(test, kpt_phys(kd, len), 0);
+	/* Let the deferred frees run before the next test counts pages */
+	rcu_barrier();
+}
+
 /* ------------------------------------------------------- random */
 
 /* The reference: one entry per leaf the table should hold */
@@ -1117,6 +1179,7 @@ static struct kunit_case pt_iommu_test_cases[] = {
 	KUNIT_CASE_PARAM(test_bad_input, kpt_gen_params),
 	KUNIT_CASE_PARAM(test_dynamic_top, kpt_gen_params),
 	KUNIT_CASE_PARAM(test_alloc_failure, kpt_gen_params),
+	KUNIT_CASE_PARAM(test_rcu_free, kpt_gen_params),
 	KUNIT_CASE_PARAM(test_random, kpt_gen_params),
 	KUNIT_CASE_PARAM(test_threads, kpt_gen_params),
 	KUNIT_CASE_PARAM(test_incoherent_flush, kpt_gen_params),

@@ -40,7 +40,10 @@ struct pt_iommu_driver_ops;
  * that list with iommu_put_pages_list() once the IOTLB no longer holds any
  * reference to them, as 6.12 drivers already do for their own tables. A
  * driver without iotlb_sync has its flush_iotlb_all called, if any, and the
- * tables are freed at once.
+ * tables go to iommu_put_pages_list() at once. Either way that returns the
+ * pages only after an RCU grace period, and deinit frees through it too, so
+ * a reader that walks the table under rcu_read_lock() (the debugfs dump)
+ * never reads a freed table.
  */
 
 /**
