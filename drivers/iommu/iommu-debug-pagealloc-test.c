@@ -9,13 +9,20 @@
  * be) and with one it can only read through iova_to_phys(), each with a 4 KiB
  * granule and with a 2 KiB one (as the iommufd selftest's mock domain has),
  * which counts a fully mapped 4 KiB page twice.
+ *
+ * A second suite does the same through domains on the generic page table,
+ * the AMD v1 format and the iommufd mock format with its 2 KiB granule,
+ * which hand the sanitizer their own table walk when they are initialised.
  */
 #include <kunit/test.h>
+#include <linux/generic_pt/iommu.h>
 #include <linux/iommu.h>
 #include <linux/iommu-debug-pagealloc.h>
 #include <linux/mm.h>
 #include <linux/sizes.h>
 #include <linux/xarray.h>
+
+#include "iommu-pages.h"
 
 /* An entry holds the granule's physical frame and the order of its leaf */
 #define MOCK_ORDER_BITS	5
@@ -570,6 +577,397 @@ static struct kunit_suite iommu_debug_test_suite = {
 };
 
 kunit_test_suite(iommu_debug_test_suite);
+
+#if IS_REACHABLE(CONFIG_IOMMU_PT_AMDV1)
+/* ------------------------------------------------------- generic page table */
+
+struct genpt_domain {
+	union {
+		struct iommu_domain domain;
+		struct pt_iommu iommu;
+		struct pt_iommu_amdv1 amdv1;
+		struct pt_iommu_mock mock;
+	};
+};
+
+struct genpt_param {
+	const char *name;
+	unsigned int shift;
+	/* A leaf larger than a page the format maps as one entry */
+	size_t large;
+};
+
+static void genpt_iotlb_sync(struct iommu_domain *domain,
+			     struct iommu_iotlb_gather *gather)
+{
+	iommu_put_pages_list(&gather->freelist);
+}
+
+static void genpt_domain_free(struct iommu_domain *domain)
+{
+	struct genpt_domain *gd = container_of(domain, struct genpt_domain,
+					       domain);
+
+	pt_iommu_deinit(&gd->iommu);
+	kfree(gd);
+}
+
+static const struct iommu_domain_ops genpt_amdv1_ops = {
+	IOMMU_PT_DOMAIN_OPS(amdv1),
+	.iotlb_sync = genpt_iotlb_sync,
+	.free = genpt_domain_free,
+};
+
+static const struct iommu_domain_ops genpt_mock_ops = {
+	IOMMU_PT_DOMAIN_OPS(mock),
+	.iotlb_sync = genpt_iotlb_sync,
+	.free = genpt_domain_free,
+};
+
+static const struct genpt_param genpt_params[] = {
+	/* A 64 KiB leaf is one "sized" entry of 16 items */
+	{ .name = "amdv1", .shift = 12, .large = SZ_64K },
+	/* The mock has no sized entries: its next leaf is 512 granules */
+	{ .name = "mock_2k", .shift = 11, .large = SZ_1M },
+};
+
+static void genpt_param_desc(const struct genpt_param *param, char *desc)
+{
+	strscpy(desc, param->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(genpt, genpt_params, genpt_param_desc);
+
+/* Init is what hands the sanitizer the walk, so it runs switched on */
+static struct iommu_domain *genpt_domain_alloc(struct kunit *test)
+{
+	const struct genpt_param *param = test->param_value;
+	struct genpt_domain *gd;
+	int ret;
+
+	gd = kzalloc(sizeof(*gd), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, gd);
+	gd->iommu.nid = NUMA_NO_NODE;
+	if (param->shift == 12) {
+		struct pt_iommu_amdv1_cfg cfg = {
+			.common.hw_max_vasz_lg2 = 64,
+			.common.hw_max_oasz_lg2 = 52,
+			.starting_level = 2,
+		};
+
+		ret = pt_iommu_amdv1_init(&gd->amdv1, &cfg, GFP_KERNEL);
+		gd->domain.ops = &genpt_amdv1_ops;
+	} else {
+		struct pt_iommu_mock_cfg cfg = {
+			.common.hw_max_vasz_lg2 = 38,
+			.common.hw_max_oasz_lg2 = 51,
+			.starting_level = 2,
+		};
+
+		ret = pt_iommu_mock_init(&gd->mock, &cfg, GFP_KERNEL);
+		gd->domain.ops = &genpt_mock_ops;
+	}
+	if (ret)
+		kfree(gd);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	gd->domain.type = IOMMU_DOMAIN_UNMANAGED;
+	return &gd->domain;
+}
+
+static void genpt_map_then_free(struct kunit *test)
+{
+	struct test_ctx *ctx = test->priv;
+	struct iommu_domain *domain = genpt_domain_alloc(test);
+	struct page *page = alloc_page(GFP_KERNEL);
+	unsigned long pfn;
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	pfn = page_to_pfn(page);
+	KUNIT_ASSERT_EQ(test, iommu_map(domain, TEST_IOVA, page_to_phys(page),
+					SZ_4K, IOMMU_READ | IOMMU_WRITE,
+					GFP_KERNEL), 0);
+	KUNIT_EXPECT_EQ(test, count_of(page), ctx->unit);
+	__free_page(page);
+	KUNIT_EXPECT_EQ(test, ctx->nr_reports, 1);
+	KUNIT_EXPECT_EQ(test, ctx->last.pfn, pfn);
+	KUNIT_EXPECT_EQ(test, ctx->last.count, ctx->unit);
+	KUNIT_EXPECT_PTR_EQ(test, ctx->last.domain, domain);
+	KUNIT_EXPECT_EQ(test, ctx->last.iova, TEST_IOVA);
+
+	KUNIT_EXPECT_EQ(test, iommu_unmap(domain, TEST_IOVA, SZ_4K), SZ_4K);
+	KUNIT_EXPECT_EQ(test, count_of(pfn_to_page(pfn)), 0);
+	iommu_domain_free(domain);
+}
+
+static void genpt_unmap_then_free(struct kunit *test)
+{
+	struct test_ctx *ctx = test->priv;
+	struct iommu_domain *domain = genpt_domain_alloc(test);
+	struct page *page = alloc_pages(GFP_KERNEL, 2);
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_ASSERT_EQ(test, iommu_map(domain, TEST_IOVA, page_to_phys(page),
+					SZ_16K, IOMMU_READ, GFP_KERNEL), 0);
+	KUNIT_EXPECT_EQ(test, iommu_unmap(domain, TEST_IOVA, SZ_16K), SZ_16K);
+	for (i = 0; i != 4; i++)
+		KUNIT_EXPECT_EQ(test, count_of(page + i), 0);
+	__free_pages(page, 2);
+	KUNIT_EXPECT_EQ(test, ctx->nr_reports, 0);
+	iommu_domain_free(domain);
+}
+
+/* Pages mapped one by one, the middle two unmapped in one call */
+static void genpt_partial_unmap(struct kunit *test)
+{
+	static const int ends[] = { 1, 0, 0, 1 };
+	struct test_ctx *ctx = test->priv;
+	struct iommu_domain *domain = genpt_domain_alloc(test);
+	struct page *page = alloc_pages(GFP_KERNEL, 2);
+	unsigned long pfn;
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	pfn = page_to_pfn(page);
+	for (i = 0; i != 4; i++)
+		KUNIT_ASSERT_EQ(test, iommu_map(domain, TEST_IOVA + i * SZ_4K,
+						page_to_phys(page + i), SZ_4K,
+						IOMMU_READ, GFP_KERNEL), 0);
+	KUNIT_EXPECT_EQ(test, iommu_unmap(domain, TEST_IOVA + SZ_4K, SZ_8K),
+			SZ_8K);
+	expect_counts(test, page, ends, ARRAY_SIZE(ends));
+	__free_pages(page, 2);
+	KUNIT_EXPECT_EQ(test, ctx->nr_reports, 1);
+	KUNIT_EXPECT_EQ(test, ctx->last.pfn, pfn);
+	KUNIT_EXPECT_EQ(test, ctx->last.nr_mapped, 2);
+	KUNIT_EXPECT_PTR_EQ(test, ctx->last.domain, domain);
+	KUNIT_EXPECT_EQ(test, ctx->last.iova, TEST_IOVA);
+	KUNIT_EXPECT_EQ(test, iommu_unmap(domain, TEST_IOVA, SZ_4K), SZ_4K);
+	KUNIT_EXPECT_EQ(test, iommu_unmap(domain, TEST_IOVA + 3 * SZ_4K,
+					  SZ_4K), SZ_4K);
+	KUNIT_EXPECT_EQ(test, count_of(pfn_to_page(pfn)), 0);
+	KUNIT_EXPECT_EQ(test, count_of(pfn_to_page(pfn + 3)), 0);
+	iommu_domain_free(domain);
+}
+
+/*
+ * The generic page table never splits a leaf: an unmap that only cuts one
+ * unmaps nothing, and the counts stay; the whole leaf then goes at once.
+ */
+static void genpt_large_leaf(struct kunit *test)
+{
+	const struct genpt_param *param = test->param_value;
+	struct test_ctx *ctx = test->priv;
+	struct iommu_domain *domain = genpt_domain_alloc(test);
+	unsigned int order = ilog2(param->large) - PAGE_SHIFT;
+	unsigned int i, nr = 1U << order;
+	struct page *page = alloc_pages(GFP_KERNEL, order);
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_ASSERT_EQ(test, iommu_map(domain, TEST_IOVA2, page_to_phys(page),
+					param->large, IOMMU_READ, GFP_KERNEL),
+			0);
+	for (i = 0; i != nr; i++)
+		KUNIT_EXPECT_EQ_MSG(test, count_of(page + i), ctx->unit,
+				    "page %u", i);
+	KUNIT_EXPECT_EQ(test, iommu_unmap(domain, TEST_IOVA2 + SZ_4K, SZ_4K),
+			0);
+	for (i = 0; i != nr; i++)
+		KUNIT_EXPECT_EQ_MSG(test, count_of(page + i), ctx->unit,
+				    "page %u after a cut", i);
+	KUNIT_EXPECT_EQ(test, iommu_unmap(domain, TEST_IOVA2, param->large),
+			param->large);
+	for (i = 0; i != nr; i++)
+		KUNIT_EXPECT_EQ_MSG(test, count_of(page + i), 0, "page %u", i);
+	__free_pages(page, order);
+	KUNIT_EXPECT_EQ(test, ctx->nr_reports, 0);
+	iommu_domain_free(domain);
+}
+
+/* A map that fails on a page already mapped leaves every count alone */
+static void genpt_failing_map(struct kunit *test)
+{
+	static const int before[] = { 0, 0, 1, 0 };
+	struct test_ctx *ctx = test->priv;
+	struct iommu_domain *domain = genpt_domain_alloc(test);
+	struct page *page = alloc_pages(GFP_KERNEL, 2);
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_ASSERT_EQ(test, iommu_map(domain, TEST_IOVA + SZ_8K,
+					page_to_phys(page + 2), SZ_4K,
+					IOMMU_READ, GFP_KERNEL), 0);
+	KUNIT_EXPECT_EQ(test, iommu_map(domain, TEST_IOVA, page_to_phys(page),
+					SZ_16K, IOMMU_READ, GFP_KERNEL),
+			-EADDRINUSE);
+	expect_counts(test, page, before, ARRAY_SIZE(before));
+	KUNIT_EXPECT_EQ(test, iommu_iova_to_phys(domain, TEST_IOVA), 0);
+	KUNIT_EXPECT_EQ(test, iommu_unmap(domain, TEST_IOVA + SZ_8K, SZ_4K),
+			SZ_4K);
+	__free_pages(page, 2);
+	KUNIT_EXPECT_EQ(test, ctx->nr_reports, 0);
+	iommu_domain_free(domain);
+}
+
+/* With the latest map gone, only the table walk finds the other domain */
+static void genpt_report_searches_tables(struct kunit *test)
+{
+	struct test_ctx *ctx = test->priv;
+	struct iommu_domain *a = genpt_domain_alloc(test);
+	struct iommu_domain *b = genpt_domain_alloc(test);
+	struct page *page = alloc_page(GFP_KERNEL);
+	unsigned long pfn;
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	pfn = page_to_pfn(page);
+	KUNIT_ASSERT_EQ(test, iommu_map(a, TEST_IOVA, page_to_phys(page), SZ_4K,
+					IOMMU_READ, GFP_KERNEL), 0);
+	KUNIT_ASSERT_EQ(test, iommu_map(b, TEST_IOVA2, page_to_phys(page),
+					SZ_4K, IOMMU_READ, GFP_KERNEL), 0);
+	KUNIT_EXPECT_EQ(test, count_of(page), 2 * ctx->unit);
+	KUNIT_EXPECT_EQ(test, iommu_unmap(b, TEST_IOVA2, SZ_4K), SZ_4K);
+	__free_page(page);
+	KUNIT_EXPECT_EQ(test, ctx->nr_reports, 1);
+	KUNIT_EXPECT_PTR_EQ(test, ctx->last.domain, a);
+	KUNIT_EXPECT_EQ(test, ctx->last.iova, TEST_IOVA);
+	KUNIT_EXPECT_EQ(test, iommu_unmap(a, TEST_IOVA, SZ_4K), SZ_4K);
+	KUNIT_EXPECT_EQ(test, count_of(pfn_to_page(pfn)), 0);
+	iommu_domain_free(a);
+	iommu_domain_free(b);
+}
+
+/* Freed with mappings left, the domain's walk uncounts them */
+static void genpt_domain_free_mapped(struct kunit *test)
+{
+	const struct genpt_param *param = test->param_value;
+	struct test_ctx *ctx = test->priv;
+	struct iommu_domain *domain = genpt_domain_alloc(test);
+	unsigned int order = ilog2(param->large) - PAGE_SHIFT;
+	struct page *page = alloc_pages(GFP_KERNEL, order);
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_ASSERT_EQ(test, iommu_map(domain, TEST_IOVA2, page_to_phys(page),
+					param->large, IOMMU_READ, GFP_KERNEL),
+			0);
+	KUNIT_ASSERT_EQ(test, iommu_map(domain, TEST_IOVA, page_to_phys(page),
+					SZ_4K, IOMMU_READ, GFP_KERNEL), 0);
+	KUNIT_EXPECT_EQ(test, count_of(page), 2 * ctx->unit);
+	iommu_domain_free(domain);
+	for (i = 0; i != 1U << order; i++)
+		KUNIT_EXPECT_EQ_MSG(test, count_of(page + i), 0, "page %u", i);
+	__free_pages(page, order);
+	KUNIT_EXPECT_EQ(test, ctx->nr_reports, 0);
+}
+
+static void genpt_switched_off(struct kunit *test)
+{
+	struct test_ctx *ctx = test->priv;
+	struct iommu_domain *domain = genpt_domain_alloc(test);
+	struct page *page = alloc_page(GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_ASSERT_EQ(test, iommu_debug_pagealloc_set_enabled(false), 1);
+	KUNIT_ASSERT_EQ(test, iommu_map(domain, TEST_IOVA, page_to_phys(page),
+					SZ_4K, IOMMU_READ, GFP_KERNEL), 0);
+	KUNIT_EXPECT_EQ(test, count_of(page), 0);
+	__free_page(page);
+	KUNIT_EXPECT_EQ(test, ctx->nr_reports, 0);
+	KUNIT_EXPECT_EQ(test, iommu_unmap(domain, TEST_IOVA, SZ_4K), SZ_4K);
+	iommu_debug_pagealloc_set_enabled(true);
+	iommu_domain_free(domain);
+}
+
+static int genpt_test_init(struct kunit *test)
+{
+	const struct genpt_param *param = test->param_value;
+	struct test_ctx *ctx;
+
+	ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
+	if (!ctx)
+		return -ENOMEM;
+	ctx->walkable = true;
+	ctx->shift = param->shift;
+	ctx->unit = param->shift < PAGE_SHIFT ? 1 << (PAGE_SHIFT - param->shift) : 1;
+	ctx->was_enabled = iommu_debug_pagealloc_set_enabled(true);
+	test->priv = ctx;
+	if (ctx->was_enabled < 0)
+		kunit_skip(test, "page_ext has no room for the counts");
+	iommu_debug_set_report_hook(record_report, ctx);
+	return 0;
+}
+
+static struct kunit_case iommu_debug_genpt_cases[] = {
+	KUNIT_CASE_PARAM(genpt_map_then_free, genpt_gen_params),
+	KUNIT_CASE_PARAM(genpt_unmap_then_free, genpt_gen_params),
+	KUNIT_CASE_PARAM(genpt_partial_unmap, genpt_gen_params),
+	KUNIT_CASE_PARAM(genpt_large_leaf, genpt_gen_params),
+	KUNIT_CASE_PARAM(genpt_failing_map, genpt_gen_params),
+	KUNIT_CASE_PARAM(genpt_report_searches_tables, genpt_gen_params),
+	KUNIT_CASE_PARAM(genpt_domain_free_mapped, genpt_gen_params),
+	KUNIT_CASE_PARAM(genpt_switched_off, genpt_gen_params),
+	{}
+};
+
+static struct kunit_suite iommu_debug_genpt_suite = {
+	.name = "iommu_debug_pagealloc_genpt",
+	.init = genpt_test_init,
+	.exit = iommu_debug_test_exit,
+	.test_cases = iommu_debug_genpt_cases,
+};
+
+kunit_test_suite(iommu_debug_genpt_suite);
+
+/*
+ * One deliberate leak through the iommufd mock format, exactly one report:
+ * what "iommupt vm --leak" runs at boot to show the sanitizer in a guest.
+ */
+static void genpt_leak_one_page(struct kunit *test)
+{
+	struct test_ctx *ctx = test->priv;
+	struct iommu_domain *domain = genpt_domain_alloc(test);
+	struct page *page = alloc_page(GFP_KERNEL);
+	unsigned long pfn;
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	pfn = page_to_pfn(page);
+	KUNIT_ASSERT_EQ(test, iommu_map(domain, TEST_IOVA2, page_to_phys(page),
+					SZ_4K, IOMMU_READ | IOMMU_WRITE,
+					GFP_KERNEL), 0);
+	/* The bug: the page goes back while the domain still maps it */
+	__free_page(page);
+	KUNIT_EXPECT_EQ(test, ctx->nr_reports, 1);
+	KUNIT_EXPECT_EQ(test, ctx->last.pfn, pfn);
+	KUNIT_EXPECT_PTR_EQ(test, ctx->last.domain, domain);
+	KUNIT_EXPECT_EQ(test, ctx->last.iova, TEST_IOVA2);
+	KUNIT_EXPECT_EQ(test, iommu_unmap(domain, TEST_IOVA2, SZ_4K), SZ_4K);
+	iommu_domain_free(domain);
+}
+
+static const struct genpt_param genpt_leak_param = {
+	.name = "mock_2k", .shift = 11, .large = SZ_1M,
+};
+
+static int genpt_leak_init(struct kunit *test)
+{
+	test->param_value = &genpt_leak_param;
+	return genpt_test_init(test);
+}
+
+static struct kunit_case iommu_debug_leak_cases[] = {
+	KUNIT_CASE(genpt_leak_one_page),
+	{}
+};
+
+static struct kunit_suite iommu_debug_leak_suite = {
+	.name = "iommu_debug_pagealloc_leak",
+	.init = genpt_leak_init,
+	.exit = iommu_debug_test_exit,
+	.test_cases = iommu_debug_leak_cases,
+};
+
+kunit_test_suite(iommu_debug_leak_suite);
+MODULE_IMPORT_NS(GENERIC_PT_IOMMU);
+#endif
 
 MODULE_DESCRIPTION("KUnit tests of IOMMU_DEBUG_PAGEALLOC");
 MODULE_LICENSE("GPL");

@@ -377,6 +377,7 @@ void __iommu_debug_domain_free(struct iommu_domain *domain)
 	}
 	kfree_rcu(dd, rcu);
 }
+EXPORT_SYMBOL_GPL(__iommu_debug_domain_free);
 
 struct iommu_debug_search {
 	phys_addr_t phys;
@@ -412,7 +413,8 @@ static void iommu_debug_find_mapping(struct iommu_debug_report *report,
 	hash_for_each(iommu_debug_domains, bkt, dd, node) {
 		struct iommu_domain *domain = dd->domain;
 
-		if (domain->ops->iova_to_phys &&
+		/* A domain being allocated may not have its ops yet */
+		if (domain->ops && domain->ops->iova_to_phys &&
 		    PHYS_PFN(domain->ops->iova_to_phys(domain, hint)) == report->pfn) {
 			report->domain = domain;
 			report->iova = hint;

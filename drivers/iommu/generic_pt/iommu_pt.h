@@ -1107,12 +1107,15 @@ static void pt_iommu_get_info(struct pt_iommu *iommu_table,
 		pt_iommu_pgsize_bitmap(pt_iommu_common(iommu_table));
 }
 
+#include "iommu_pt_dump.h"
+
 static void pt_iommu_deinit_table(struct pt_iommu *iommu_table)
 {
 	struct pt_common *common = pt_iommu_common(iommu_table);
 	struct pt_range range = pt_iommu_all_range(common);
 	LIST_HEAD(free_list);
 
+	pt_iommu_debug_deinit(iommu_table);
 	pt_iommu_walk_tables(&range, range.top_level, range.top_table, true,
 			     &free_list);
 	pt_iommu_put_list(&free_list);
@@ -1197,6 +1200,7 @@ PT_IOMMU_API int PT_IOMMU_NS(init)(struct PT_IOMMU_FMT_T *table,
 		min_t(u64, pt_max_va(common), (dma_addr_t)~(dma_addr_t)0);
 	iommu_table->domain.geometry.force_aperture = true;
 	iommu_table->ops = &pt_iommu_table_ops;
+	pt_iommu_debug_init(iommu_table, gfp);
 	return 0;
 }
 

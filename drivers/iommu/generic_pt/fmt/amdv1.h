@@ -24,6 +24,7 @@
 
 #include "defs_amdv1.h"
 #include "../pt_defs.h"
+#include "../pt_fmt_dump.h"
 
 #ifndef AMDV1PT_GRANULE_LG2SZ
 #define AMDV1PT_GRANULE_LG2SZ 12
@@ -176,6 +177,37 @@ static inline void amdv1pt_attr_from_entry(const struct pt_state *pts,
 }
 
 #define pt_attr_from_entry amdv1pt_attr_from_entry
+
+/* What the dump calls the leaf bits and the features */
+static inline const struct pt_dump_attr *
+amdv1pt_dump_attrs(const struct pt_common *common, unsigned int *num)
+{
+	static const struct pt_dump_attr attrs[] = {
+		{ AMDV1PT_FMT_IR, "IR" },
+		{ AMDV1PT_FMT_IW, "IW" },
+		{ AMDV1PT_FMT_FC, "FC" },
+		{ AMDV1PT_FMT_D, "D" },
+	};
+
+	*num = ARRAY_SIZE(attrs);
+	return attrs;
+}
+
+#define pt_dump_attrs amdv1pt_dump_attrs
+
+static inline const struct pt_dump_attr *
+amdv1pt_dump_features(unsigned int *num)
+{
+	static const struct pt_dump_attr features[] = {
+		{ BIT(PT_FEAT_AMDV1_ENCRYPT_TABLES), "sme" },
+		{ BIT(PT_FEAT_AMDV1_FORCE_COHERENCE), "force_fc" },
+	};
+
+	*num = ARRAY_SIZE(features);
+	return features;
+}
+
+#define pt_dump_features amdv1pt_dump_features
 
 /* The hardware may set D in any one item of a sized leaf */
 static inline bool amdv1pt_entry_write_is_dirty(const struct pt_state *pts)

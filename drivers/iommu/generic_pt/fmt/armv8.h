@@ -23,6 +23,7 @@
 
 #include "defs_armv8.h"
 #include "../pt_defs.h"
+#include "../pt_fmt_dump.h"
 
 #define PT_MAX_TOP_LEVEL 3
 #define ARMV8PT_MAX_CONCAT_LG2 4
@@ -208,6 +209,62 @@ static inline void armv8pt_attr_from_entry(const struct pt_state *pts,
 }
 
 #define pt_attr_from_entry armv8pt_attr_from_entry
+
+/*
+ * What the dump calls the leaf bits and the features. Bits 7:6 are AP[2:1]
+ * at stage 1 and S2AP at stage 2, bits 5:2 NS and AttrIndx or MemAttr, and
+ * bits 54:53 PXN and UXN or XN[1:0].
+ */
+static inline const struct pt_dump_attr *
+armv8pt_dump_attrs(const struct pt_common *common, unsigned int *num)
+{
+	static const struct pt_dump_attr s1[] = {
+		{ GENMASK_ULL(7, 6), "AP" },
+		{ GENMASK_ULL(54, 53), "XN" },
+		{ ARMV8PT_FMT_AF, "AF" },
+		{ ARMV8PT_FMT_SH, "SH" },
+		{ ARMV8PT_FMT_ATTRINDX, "ATTR" },
+		{ ARMV8PT_FMT_NS, "NS" },
+		{ ARMV8PT_FMT_NG, "nG" },
+		{ ARMV8PT_FMT_CONT, "CONT" },
+		{ ARMV8PT_FMT_DBM, "DBM" },
+	};
+	static const struct pt_dump_attr s2[] = {
+		{ GENMASK_ULL(7, 6), "S2AP" },
+		{ ARMV8PT_FMT_S2_XN, "XN" },
+		{ ARMV8PT_FMT_AF, "AF" },
+		{ ARMV8PT_FMT_SH, "SH" },
+		{ ARMV8PT_FMT_S2_MEMATTR, "MEMATTR" },
+		{ ARMV8PT_FMT_CONT, "CONT" },
+		{ ARMV8PT_FMT_DBM, "DBM" },
+	};
+
+	if (pt_feature(common, PT_FEAT_ARMV8_S2)) {
+		*num = ARRAY_SIZE(s2);
+		return s2;
+	}
+	*num = ARRAY_SIZE(s1);
+	return s1;
+}
+
+#define pt_dump_attrs armv8pt_dump_attrs
+
+static inline const struct pt_dump_attr *
+armv8pt_dump_features(unsigned int *num)
+{
+	static const struct pt_dump_attr features[] = {
+		{ BIT(PT_FEAT_ARMV8_GRANULE_16K), "granule_16k" },
+		{ BIT(PT_FEAT_ARMV8_GRANULE_64K), "granule_64k" },
+		{ BIT(PT_FEAT_ARMV8_S2), "s2" },
+		{ BIT(PT_FEAT_ARMV8_DBM), "dbm" },
+		{ BIT(PT_FEAT_ARMV8_NS), "ns" },
+	};
+
+	*num = ARRAY_SIZE(features);
+	return features;
+}
+
+#define pt_dump_features armv8pt_dump_features
 
 static inline u64 armv8pt_sw_flush_bit(const struct pt_state *pts)
 {

@@ -15,6 +15,7 @@
 
 #include "defs_vtdss.h"
 #include "../pt_defs.h"
+#include "../pt_fmt_dump.h"
 
 #define PT_MAX_TOP_LEVEL 4
 #define VTDSSPT_GRANULE_LG2SZ 12
@@ -104,6 +105,37 @@ static inline void vtdsspt_attr_from_entry(const struct pt_state *pts,
 }
 
 #define pt_attr_from_entry vtdsspt_attr_from_entry
+
+/* What the dump calls the leaf bits and the features */
+static inline const struct pt_dump_attr *
+vtdsspt_dump_attrs(const struct pt_common *common, unsigned int *num)
+{
+	static const struct pt_dump_attr attrs[] = {
+		{ VTDSS_FMT_R, "R" },
+		{ VTDSS_FMT_W, "W" },
+		{ VTDSS_FMT_SNP, "SNP" },
+		{ VTDSS_FMT_D, "D" },
+	};
+
+	*num = ARRAY_SIZE(attrs);
+	return attrs;
+}
+
+#define pt_dump_attrs vtdsspt_dump_attrs
+
+static inline const struct pt_dump_attr *
+vtdsspt_dump_features(unsigned int *num)
+{
+	static const struct pt_dump_attr features[] = {
+		{ BIT(PT_FEAT_VTDSS_FORCE_COHERENCE), "force_snp" },
+		{ BIT(PT_FEAT_VTDSS_FORCE_WRITEABLE), "force_writeable" },
+	};
+
+	*num = ARRAY_SIZE(features);
+	return features;
+}
+
+#define pt_dump_features vtdsspt_dump_features
 
 static inline u64 vtdsspt_sw_flush_bit(const struct pt_state *pts)
 {

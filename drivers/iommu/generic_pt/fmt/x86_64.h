@@ -14,6 +14,7 @@
 
 #include "defs_x86_64.h"
 #include "../pt_defs.h"
+#include "../pt_fmt_dump.h"
 
 #define PT_MAX_TOP_LEVEL 4
 #define X86_64PT_GRANULE_LG2SZ 12
@@ -114,6 +115,39 @@ static inline void x86_64pt_attr_from_entry(const struct pt_state *pts,
 }
 
 #define pt_attr_from_entry x86_64pt_attr_from_entry
+
+/* What the dump calls the leaf bits and the features */
+static inline const struct pt_dump_attr *
+x86_64pt_dump_attrs(const struct pt_common *common, unsigned int *num)
+{
+	static const struct pt_dump_attr attrs[] = {
+		{ X86_64_FMT_RW, "RW" },
+		{ X86_64_FMT_U, "U" },
+		{ X86_64_FMT_PWT, "PWT" },
+		{ X86_64_FMT_PCD, "PCD" },
+		{ X86_64_FMT_A, "A" },
+		{ X86_64_FMT_D, "D" },
+		{ X86_64_FMT_XD, "XD" },
+	};
+
+	*num = ARRAY_SIZE(attrs);
+	return attrs;
+}
+
+#define pt_dump_attrs x86_64pt_dump_attrs
+
+static inline const struct pt_dump_attr *
+x86_64pt_dump_features(unsigned int *num)
+{
+	static const struct pt_dump_attr features[] = {
+		{ BIT(PT_FEAT_X86_64_AMD_ENCRYPT_TABLES), "sme" },
+	};
+
+	*num = ARRAY_SIZE(features);
+	return features;
+}
+
+#define pt_dump_features x86_64pt_dump_features
 
 static inline u64 x86_64pt_sw_flush_bit(const struct pt_state *pts)
 {
