@@ -498,7 +498,10 @@ static __always_inline int __pt_map_range(struct pt_range *range, void *arg,
 {
 	struct pt_state pts = pt_init(range, level, table);
 	struct pt_iommu_map_args *map = arg;
-	/* A driver may narrow the domain's page sizes below the format's */
+	/*
+	 * Only sizes the domain holds: a driver may narrow them below the
+	 * format's, and on 32-bit the domain cannot hold 4 GiB and larger.
+	 */
 	u64 leaf_sizes = pt_leaf_sizes(&pts) &
 			 map->iommu_table->domain.pgsize_bitmap;
 	unsigned int leaf_lg2;
@@ -1097,7 +1100,11 @@ static u64 pt_iommu_pgsize_bitmap(struct pt_common *common)
 
 		sizes |= pt_leaf_sizes(&pts);
 	}
-	return sizes;
+	/*
+	 * The core passes page sizes as size_t and keeps them in an unsigned
+	 * long: on 32-bit a 4 GiB leaf cannot be asked for, so it is not one.
+	 */
+	return sizes & (u64)ULONG_MAX;
 }
 
 static void pt_iommu_get_info(struct pt_iommu *iommu_table,
@@ -1196,8 +1203,9 @@ PT_IOMMU_API int PT_IOMMU_NS(init)(struct PT_IOMMU_FMT_T *table,
 
 	iommu_table->domain.pgsize_bitmap = pt_iommu_pgsize_bitmap(common);
 	iommu_table->domain.geometry.aperture_start = 0;
+	/* map_pages() takes an unsigned long IOVA, even with a wider dma_addr_t */
 	iommu_table->domain.geometry.aperture_end =
-		min_t(u64, pt_max_va(common), (dma_addr_t)~(dma_addr_t)0);
+		min_t(u64, pt_max_va(common), ULONG_MAX);
 	iommu_table->domain.geometry.force_aperture = true;
 	iommu_table->ops = &pt_iommu_table_ops;
 	pt_iommu_debug_init(iommu_table, gfp);

@@ -301,6 +301,15 @@ static bool kpt_size_fits(struct kpt_domain *kd, unsigned int size_lg2)
 	       log2_to_int(size_lg2) - 1 <= kd->max_va;
 }
 
+/* The smallest leaf that needs a table level above level 0 */
+static unsigned int kpt_level1_lg2(struct kpt_domain *kd)
+{
+	struct pt_range range = pt_make_range(kpt_common(kd), 0, 0);
+	struct pt_state pts = { .range = &range, .level = 1 };
+
+	return pt_table_item_lg2sz(&pts);
+}
+
 /* ------------------------------------------------------- tests */
 
 /* Init checks the configuration; deinit works before and after */
@@ -337,7 +346,10 @@ static void test_init(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pinfo.pgsize_bitmap, kd->pgsize_bitmap);
 	KUNIT_EXPECT_TRUE(test, pinfo.pgsize_bitmap & BIT_ULL(kd->granule_lg2));
 	KUNIT_EXPECT_EQ(test, __ffs64(pinfo.pgsize_bitmap), kd->granule_lg2);
+	/* Only sizes the core can ask for, in a size_t and an unsigned long */
+	KUNIT_EXPECT_EQ(test, pinfo.pgsize_bitmap & ~(u64)ULONG_MAX, 0);
 	KUNIT_EXPECT_EQ(test, kpt_dom(kd)->geometry.aperture_start, 0);
+	KUNIT_EXPECT_EQ(test, kpt_dom(kd)->geometry.aperture_end, kd->max_va);
 	KUNIT_EXPECT_TRUE(test, kpt_dom(kd)->geometry.force_aperture);
 	PT_IOMMU_NS(hw_info)(&kd->table, &info);
 	KUNIT_EXPECT_GT(test, atomic_long_read(&kpt_pages_live), start);
@@ -395,6 +407,30 @@ static void test_every_pgsize(struct kunit *test)
 	KUNIT_EXPECT_GT(test, tested, 0);
 }
 
+/* A driver that narrows pgsize_bitmap never gets a leaf it did not allow */
+static void test_narrowed_pgsize(struct kunit *test)
+{
+	struct kpt_domain *kd = kpt_setup(test);
+	unsigned int big_lg2 = kpt_level1_lg2(kd);
+	pt_vaddr_t granule = log2_to_int(kd->granule_lg2);
+	pt_vaddr_t big, off;
+
+	if (!(kd->pgsize_bitmap & BIT_ULL(big_lg2)) ||
+	    !kpt_size_fits(kd, big_lg2 + 1))
+		kunit_skip(test, "no leaf at level 1");
+	big = log2_to_int(big_lg2);
+
+	kpt_dom(kd)->pgsize_bitmap = BIT(kd->granule_lg2);
+	KUNIT_ASSERT_EQ(test, kpt_map(kd, big, big, big), 0);
+	for (off = 0; off < big; off += granule)
+		KUNIT_ASSERT_EQ_MSG(test, kpt_leaf_lg2(kd, big + off),
+				    kd->granule_lg2,
+				    "a leaf the domain does not allow at %llx",
+				    (u64)(big + off));
+	KUNIT_EXPECT_EQ(test, kpt_phys(kd, big + big - 1), big + big - 1);
+	KUNIT_EXPECT_EQ(test, kpt_unmap(kd, big, big), big);
+}
+
 /* iova_to_phys at every granule and some odd offsets of a run of leaves */
 static void test_iova_to_phys(struct kunit *test)
 {
@@ -420,15 +456,6 @@ static void test_iova_to_phys(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kpt_phys(kd, va + len), 0);
 	KUNIT_EXPECT_EQ(test, kpt_unmap(kd, va, len), len);
 	KUNIT_EXPECT_EQ(test, kpt_phys(kd, va), 0);
-}
-
-/* The smallest leaf that needs a table level above level 0 */
-static unsigned int kpt_level1_lg2(struct kpt_domain *kd)
-{
-	struct pt_range range = pt_make_range(kpt_common(kd), 0, 0);
-	struct pt_state pts = { .range = &range, .level = 1 };
-
-	return pt_table_item_lg2sz(&pts);
 }
 
 /* OA -> empty -> OA: a leaf over an empty table frees the table */
@@ -1173,6 +1200,7 @@ static void test_incoherent_flush(struct kunit *test)
 static struct kunit_case pt_iommu_test_cases[] = {
 	KUNIT_CASE_PARAM(test_init, kpt_gen_params),
 	KUNIT_CASE_PARAM(test_every_pgsize, kpt_gen_params),
+	KUNIT_CASE_PARAM(test_narrowed_pgsize, kpt_gen_params),
 	KUNIT_CASE_PARAM(test_iova_to_phys, kpt_gen_params),
 	KUNIT_CASE_PARAM(test_overmap, kpt_gen_params),
 	KUNIT_CASE_PARAM(test_unmap_edges, kpt_gen_params),
