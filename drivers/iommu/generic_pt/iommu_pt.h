@@ -51,7 +51,7 @@
 #define PT_IOMMU_NS(fn) \
 	CONCATENATE(CONCATENATE(pt_iommu_kunit_, PT_FMT), CONCATENATE(_, fn))
 #define PT_IOMMU_API static
-#define PT_IOMMU_EXPORT(fn) static_assert(sizeof(&PT_IOMMU_NS(fn)))
+#define PT_IOMMU_EXPORT(fn) __ADDRESSABLE(PT_IOMMU_NS(fn))
 #else
 #define PT_IOMMU_NS(fn) \
 	CONCATENATE(CONCATENATE(pt_iommu_, PT_FMT), CONCATENATE(_, fn))
@@ -81,6 +81,21 @@ static void kpt_iommu_flushed(const void *va, size_t len);
 
 /* Internal stop code of a walk: a hole or a leaf the range only cuts */
 #define PT_WALK_STOP (-ECANCELED)
+
+/*
+ * PT_MAKE_WALKER() for a level function that takes one more argument, a
+ * constant that selects a variant of the walk at compile time.
+ */
+#define PT_IOMMU_WALKER_VARIANT(name, level_fn, variant)                   \
+	static __always_inline int __##name(struct pt_range *range,        \
+					    void *arg, unsigned int level,  \
+					    struct pt_table_p *table,       \
+					    pt_level_fn_t descend_fn)       \
+	{                                                                   \
+		return level_fn(range, arg, level, table, descend_fn,       \
+				variant);                                   \
+	}                                                                   \
+	PT_MAKE_WALKER(name, __##name)
 
 static inline struct PT_IOMMU_FMT_T *pt_iommu_fmt(struct pt_iommu *iommu_table)
 {
@@ -316,6 +331,22 @@ static inline bool pt_range_in_top(const struct pt_range *range)
 }
 
 /*
+ * Cut a range that goes past the sampled top down to what the top holds:
+ * nothing is mapped past it. False if no part of the range is in the top.
+ */
+static inline bool pt_range_clip_to_top(struct pt_range *range)
+{
+	struct pt_state pts = { .range = range, .level = range->top_level };
+
+	if (pt_range_in_top(range))
+		return true;
+	if (log2_div(range->va, pt_table_span_lg2(&pts)))
+		return false;
+	range->last_va = log2_to_max_int(pt_table_span_lg2(&pts));
+	return true;
+}
+
+/*
  * Flush the IOTLB for tables a map or a failed map took out of the tree,
  * then free them. Map has no gather of its own, so it builds one and hands
  * it to the driver's iotlb_sync like an unmap would; whatever the driver did
@@ -337,6 +368,35 @@ static void pt_iommu_sync_local_gather(struct pt_iommu *iommu_table,
 
 /* ------------------------------------------------------- iova_to_phys */
 
+/*
+ * The descent of a walk that acts on the one leaf holding range->va, shared
+ * by iova_to_phys and set_dirty. Returns true with @pts on the leaf, or
+ * false with *@ret set to what the level below returned, or to -ENOENT at
+ * a hole.
+ */
+static __always_inline bool pt_find_leaf(struct pt_state *pts, void *arg,
+					 pt_level_fn_t descend_fn, int *ret)
+{
+	switch (pt_load_entry(pts)) {
+	case PT_ENTRY_OA:
+		return true;
+	case PT_ENTRY_TABLE:
+		*ret = pt_descend(pts, arg, descend_fn);
+		return false;
+	default:
+		*ret = -ENOENT;
+		return false;
+	}
+}
+
+/* The range of one VA for pt_find_leaf() walkers; false if never mapped */
+static inline bool pt_iommu_one_va(struct pt_common *common, pt_vaddr_t va,
+				   struct pt_range *range)
+{
+	*range = pt_make_range(common, va, va);
+	return !pt_check_range(range) && pt_range_in_top(range);
+}
+
 static __always_inline int __pt_iova_to_phys(struct pt_range *range,
 					     void *arg, unsigned int level,
 					     struct pt_table_p *table,
@@ -344,17 +404,12 @@ static __always_inline int __pt_iova_to_phys(struct pt_range *range,
 {
 	struct pt_state pts = pt_init(range, level, table);
 	pt_oaddr_t *res = arg;
+	int ret;
 
-	switch (pt_load_entry(&pts)) {
-	case PT_ENTRY_OA:
-		*res = pt_entry_oa(&pts) +
-		       log2_mod(range->va, pt_entry_oa_lg2sz(&pts));
-		return 0;
-	case PT_ENTRY_TABLE:
-		return pt_descend(&pts, arg, descend_fn);
-	default:
-		return -ENOENT;
-	}
+	if (!pt_find_leaf(&pts, arg, descend_fn, &ret))
+		return ret;
+	*res = pt_entry_oa(&pts) + log2_mod(range->va, pt_entry_oa_lg2sz(&pts));
+	return 0;
 }
 
 PT_MAKE_WALKER(pt_walk_iova_to_phys, __pt_iova_to_phys);
@@ -371,13 +426,11 @@ PT_MAKE_WALKER(pt_walk_iova_to_phys, __pt_iova_to_phys);
 PT_IOMMU_API phys_addr_t PT_IOMMU_NS(iova_to_phys)(struct iommu_domain *domain,
 						   dma_addr_t iova)
 {
-	struct pt_range range = pt_make_range(pt_domain_common(domain), iova,
-					      iova);
+	struct pt_range range;
 	pt_oaddr_t res;
 
-	if (pt_check_range(&range) || !pt_range_in_top(&range))
-		return 0;
-	if (pt_walk_iova_to_phys(&range, &res))
+	if (!pt_iommu_one_va(pt_domain_common(domain), iova, &range) ||
+	    pt_walk_iova_to_phys(&range, &res))
 		return 0;
 	return res;
 }
@@ -386,31 +439,117 @@ PT_IOMMU_EXPORT(iova_to_phys);
 
 /* ------------------------------------------------------- map */
 
+/*
+ * A map that fails must leave the table exactly as it was. A table it
+ * published cannot be taken back, though: a concurrent map of a
+ * neighbouring range may already have found it and be writing into it. So
+ * a map changes nothing until it cannot fail any more: a read-only walk
+ * checks that the range is free and counts the tables the map needs, those
+ * are allocated, and only then does a second walk write, taking its new
+ * tables from that pool. The common case, one granule under tables that
+ * exist, is a single walk that checks every level before it writes.
+ */
+
+/* Internal code of the single granule walk: it needs a new table */
+#define PT_MAP_NEED_TABLES (-EAGAIN)
+
+/* Unpublished tables for one map, by the level of the table */
+struct pt_iommu_table_pool {
+	unsigned int needed[PT_MAX_LEVELS];
+	unsigned int num[PT_MAX_LEVELS];
+	struct list_head tables[PT_MAX_LEVELS];
+};
+
 struct pt_iommu_map_args {
 	struct pt_iommu *iommu_table;
 	struct pt_write_attrs attrs;
 	/* The OA the next leaf maps */
 	pt_oaddr_t oa;
+	/* The new tables of the map; not used by the single granule walk */
+	struct pt_iommu_table_pool *pool;
 	/* Empty tables a leaf replaced, freed after an IOTLB flush */
 	struct iommu_iotlb_gather replaced;
 };
 
-/* Give a table item that holds nothing a new, empty table */
+static void pt_iommu_pool_init(struct pt_iommu_table_pool *pool)
+{
+	unsigned int level;
+
+	for (level = 0; level != PT_MAX_LEVELS; level++) {
+		pool->needed[level] = 0;
+		pool->num[level] = 0;
+		INIT_LIST_HEAD(&pool->tables[level]);
+	}
+}
+
+static void pt_iommu_pool_put(struct pt_iommu_table_pool *pool,
+			      unsigned int level, struct pt_table_p *table)
+{
+	list_add(&virt_to_page(table)->lru, &pool->tables[level]);
+	pool->num[level]++;
+}
+
+static struct pt_table_p *pt_iommu_pool_get(struct pt_iommu_table_pool *pool,
+					    unsigned int level)
+{
+	struct page *page = list_first_entry_or_null(&pool->tables[level],
+						     struct page, lru);
+
+	if (!page)
+		return NULL;
+	list_del(&page->lru);
+	pool->num[level]--;
+	return page_address(page);
+}
+
+/* Allocate what the check walk counted and the pool does not hold yet */
+static int pt_iommu_pool_fill(struct pt_iommu *iommu_table,
+			      struct pt_range *range,
+			      struct pt_iommu_table_pool *pool, gfp_t gfp)
+{
+	struct pt_table_p *table;
+	unsigned int level;
+
+	for (level = 0; level <= PT_MAX_TOP_LEVEL; level++) {
+		unsigned int order = pt_iommu_table_order(range, level);
+
+		while (pool->num[level] < pool->needed[level]) {
+			table = pt_iommu_alloc_table(iommu_table, order, gfp);
+			if (!table)
+				return -ENOMEM;
+			if (pt_feature(range->common, PT_FEAT_DMA_INCOHERENT))
+				pt_iommu_flush_table(range, level, table);
+			pt_iommu_pool_put(pool, level, table);
+		}
+	}
+	return 0;
+}
+
+/* Free the tables the map did not use; nobody has seen them */
+static void pt_iommu_pool_free(struct pt_range *range,
+			       struct pt_iommu_table_pool *pool)
+{
+	struct pt_table_p *table;
+	unsigned int level;
+
+	for (level = 0; level <= PT_MAX_TOP_LEVEL; level++)
+		while ((table = pt_iommu_pool_get(pool, level)))
+			pt_iommu_free_table(table,
+					    pt_iommu_table_order(range, level));
+}
+
+/* Give a table item that holds nothing a new, empty table from the pool */
 static int pt_iommu_new_table(struct pt_state *pts,
 			      struct pt_iommu_map_args *map)
 {
-	unsigned int order = pt_iommu_table_order(pts->range, pts->level - 1);
-	struct pt_table_p *table;
+	struct pt_table_p *table = pt_iommu_pool_get(map->pool, pts->level - 1);
 
-	table = pt_iommu_alloc_table(map->iommu_table, order, map->attrs.gfp);
-	if (!table)
+	/* The check walk counted every table this walk can need */
+	if (WARN_ON_ONCE(!table))
 		return -ENOMEM;
-	if (pt_iommu_incoherent(pts))
-		pt_iommu_flush_table(pts->range, pts->level - 1, table);
-
 	if (!pt_install_table(pts, pt_table_virt_to_pa(table), &map->attrs)) {
 		/* Another map published a table here first: use theirs */
-		pt_iommu_free_table(table, order);
+		pt_iommu_pool_put(map->pool, pts->level - 1, table);
 		if (pt_load_entry(pts) != PT_ENTRY_TABLE)
 			return -EADDRINUSE;
 		pt_iommu_table_item_flushed(pts);
@@ -423,15 +562,12 @@ static int pt_iommu_new_table(struct pt_state *pts,
 
 /*
  * The items a leaf will cover must hold nothing, or tables with nothing
- * mapped below them; those are taken out for the leaf.
+ * mapped below them.
  */
-static int pt_iommu_clear_for_leaf(struct pt_state *pts,
-				   struct pt_iommu_map_args *map,
-				   unsigned int num)
+static int pt_iommu_check_for_leaf(struct pt_state *pts, unsigned int num)
 {
 	struct pt_state ipts = *pts;
 	struct pt_range all = pt_iommu_all_range(pts->range->common);
-	bool tables = false;
 	unsigned int i;
 	int ret;
 
@@ -448,24 +584,34 @@ static int pt_iommu_clear_for_leaf(struct pt_state *pts,
 						   NULL);
 			if (ret)
 				return ret;
-			tables = true;
 			break;
 		}
 	}
-	if (!tables)
-		return 0;
+	return 0;
+}
+
+/* Take the empty tables out of the items a leaf will cover */
+static void pt_iommu_clear_for_leaf(struct pt_state *pts,
+				    struct pt_iommu_map_args *map,
+				    unsigned int num)
+{
+	struct pt_state ipts = *pts;
+	struct pt_range all = pt_iommu_all_range(pts->range->common);
+	bool tables = false;
+	unsigned int i;
 
 	for (i = 0; i != num; i++) {
 		ipts.index = pts->index + i;
-		if (pt_load_entry(&ipts) == PT_ENTRY_TABLE)
-			pt_iommu_walk_tables(&all, ipts.level - 1,
-					     pt_table_ptr(&ipts), false,
-					     &map->replaced.freelist);
+		if (pt_load_entry(&ipts) != PT_ENTRY_TABLE)
+			continue;
+		pt_iommu_walk_tables(&all, ipts.level - 1, pt_table_ptr(&ipts),
+				     false, &map->replaced.freelist);
+		tables = true;
 	}
-	iommu_iotlb_gather_add_range(&map->replaced, pts->range->va,
-				     log2_to_int(pt_table_item_lg2sz(pts)) *
-					     num);
-	return 0;
+	if (tables)
+		iommu_iotlb_gather_add_range(&map->replaced, pts->range->va,
+					     log2_to_int(pt_table_item_lg2sz(pts)) *
+						     num);
 }
 
 static int pt_iommu_map_leaf(struct pt_state *pts,
@@ -477,9 +623,10 @@ static int pt_iommu_map_leaf(struct pt_state *pts,
 	int ret;
 
 	if (num != 1 || pts->type != PT_ENTRY_EMPTY) {
-		ret = pt_iommu_clear_for_leaf(pts, map, num);
+		ret = pt_iommu_check_for_leaf(pts, num);
 		if (ret)
 			return ret;
+		pt_iommu_clear_for_leaf(pts, map, num);
 	}
 	pt_install_leaf(pts, map->oa, leaf_lg2, &map->attrs);
 	pt_iommu_flush_items(pts, pts->index, num);
@@ -487,23 +634,111 @@ static int pt_iommu_map_leaf(struct pt_state *pts,
 	return 0;
 }
 
+/* The leaf sizes a map may use at this level */
+static inline u64 pt_iommu_map_sizes(const struct pt_state *pts,
+				     const struct pt_iommu_map_args *map)
+{
+	/*
+	 * Only sizes the domain holds: a driver may narrow them below the
+	 * format's, and on 32-bit the domain cannot hold 4 GiB and larger.
+	 */
+	return pt_leaf_sizes(pts) & map->iommu_table->domain.pgsize_bitmap;
+}
+
 /*
- * Map the range at one level: the largest leaf that the alignment of the VA
- * and the OA, the length left and this level allow, else a table below.
+ * The check walk: what the map walk below will do, without writing. A
+ * NULL table is one the map will create, so every item of it is empty.
+ * Counts the new tables by level in the pool's needed[].
  */
-static __always_inline int __pt_map_range(struct pt_range *range, void *arg,
+static __always_inline int __pt_map_check(struct pt_range *range, void *arg,
 					  unsigned int level,
 					  struct pt_table_p *table,
 					  pt_level_fn_t descend_fn)
 {
 	struct pt_state pts = pt_init(range, level, table);
 	struct pt_iommu_map_args *map = arg;
-	/*
-	 * Only sizes the domain holds: a driver may narrow them below the
-	 * format's, and on 32-bit the domain cannot hold 4 GiB and larger.
-	 */
-	u64 leaf_sizes = pt_leaf_sizes(&pts) &
-			 map->iommu_table->domain.pgsize_bitmap;
+	u64 leaf_sizes = pt_iommu_map_sizes(&pts, map);
+	unsigned int leaf_lg2;
+	unsigned int num;
+	int ret;
+
+	while (pts.index < pts.end_index) {
+		leaf_lg2 = pt_best_pgsize_lg2(leaf_sizes, range->va,
+					      range->last_va, map->oa);
+		if (table)
+			pt_load_entry(&pts);
+		else
+			pts.type = PT_ENTRY_EMPTY;
+		if (leaf_lg2) {
+			num = log2_to_int_t(unsigned int,
+					    leaf_lg2 - pt_table_item_lg2sz(&pts));
+			if (table && (num != 1 || pts.type != PT_ENTRY_EMPTY)) {
+				ret = pt_iommu_check_for_leaf(&pts, num);
+				if (ret)
+					return ret;
+			}
+			map->oa += oalog2_to_int(leaf_lg2);
+		} else {
+			if (pts.type == PT_ENTRY_OA)
+				return -EADDRINUSE;
+			if (!level)
+				return -EINVAL;
+			if (pts.type == PT_ENTRY_EMPTY) {
+				map->pool->needed[level - 1]++;
+				ret = descend_fn(range, arg, level - 1, NULL);
+			} else {
+				ret = pt_descend(&pts, arg, descend_fn);
+			}
+			if (ret)
+				return ret;
+			num = 1;
+		}
+		pts.index += num;
+		if (pts.index < pts.end_index)
+			range->va = pt_index_to_va(&pts);
+	}
+	return 0;
+}
+
+PT_MAKE_WALKER(pt_walk_map_check, __pt_map_check);
+
+/* True if the @num items from the current one hold nothing */
+static inline bool pt_iommu_items_empty(const struct pt_state *pts,
+					unsigned int num)
+{
+	struct pt_state ipts = *pts;
+	unsigned int i;
+
+	if (pts->type != PT_ENTRY_EMPTY)
+		return false;
+	for (i = 1; i < num; i++) {
+		ipts.index = pts->index + i;
+		if (pt_load_entry(&ipts) != PT_ENTRY_EMPTY)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Map the range at one level: the largest leaf that the alignment of the VA
+ * and the OA, the length left and this level allow, else a table below.
+ * After a successful check walk this cannot fail.
+ *
+ * The @optimistic walk runs before any check: it only writes leaves into
+ * empty items under tables that exist. At a missing table, or a leaf over
+ * items that are not empty, it stops with PT_MAP_NEED_TABLES, and at a
+ * leaf in the way with -EADDRINUSE; either way the caller clears the leaves
+ * it wrote, which leaves the table exactly as it was.
+ */
+static __always_inline int __pt_map_range(struct pt_range *range, void *arg,
+					  unsigned int level,
+					  struct pt_table_p *table,
+					  pt_level_fn_t descend_fn,
+					  bool optimistic)
+{
+	struct pt_state pts = pt_init(range, level, table);
+	struct pt_iommu_map_args *map = arg;
+	u64 leaf_sizes = pt_iommu_map_sizes(&pts, map);
 	unsigned int leaf_lg2;
 	unsigned int num;
 	int ret;
@@ -513,15 +748,28 @@ static __always_inline int __pt_map_range(struct pt_range *range, void *arg,
 					      range->last_va, map->oa);
 		pt_load_entry(&pts);
 		if (leaf_lg2) {
-			ret = pt_iommu_map_leaf(&pts, map, leaf_lg2);
-			if (ret)
-				return ret;
 			num = log2_to_int_t(unsigned int,
 					    leaf_lg2 - pt_table_item_lg2sz(&pts));
+			if (!optimistic) {
+				ret = pt_iommu_map_leaf(&pts, map, leaf_lg2);
+				if (ret)
+					return ret;
+			} else if (pts.type == PT_ENTRY_OA) {
+				return -EADDRINUSE;
+			} else if (pt_iommu_items_empty(&pts, num)) {
+				pt_install_leaf(&pts, map->oa, leaf_lg2,
+						&map->attrs);
+				pt_iommu_flush_items(&pts, pts.index, num);
+				map->oa += oalog2_to_int(leaf_lg2);
+			} else {
+				return PT_MAP_NEED_TABLES;
+			}
 		} else {
 			if (pts.type == PT_ENTRY_OA)
 				return -EADDRINUSE;
 			if (pts.type == PT_ENTRY_EMPTY) {
+				if (optimistic)
+					return PT_MAP_NEED_TABLES;
 				ret = pt_iommu_new_table(&pts, map);
 				if (ret)
 					return ret;
@@ -540,9 +788,14 @@ static __always_inline int __pt_map_range(struct pt_range *range, void *arg,
 	return 0;
 }
 
-PT_MAKE_WALKER(pt_walk_map, __pt_map_range);
+PT_IOMMU_WALKER_VARIANT(pt_walk_map, __pt_map_range, false);
+PT_IOMMU_WALKER_VARIANT(pt_walk_map_optimistic, __pt_map_range, true);
 
-/* The fast path: one leaf of the smallest size, which lives at level 0 */
+/*
+ * The fast path: one leaf of the smallest size, which lives at level 0,
+ * under tables that exist. Nothing is written before the leaf, so a
+ * failure changes nothing.
+ */
 static __always_inline int __pt_map_one(struct pt_range *range, void *arg,
 					unsigned int level,
 					struct pt_table_p *table,
@@ -550,7 +803,6 @@ static __always_inline int __pt_map_one(struct pt_range *range, void *arg,
 {
 	struct pt_state pts = pt_init(range, level, table);
 	struct pt_iommu_map_args *map = arg;
-	int ret;
 
 	pt_load_entry(&pts);
 	if (level == 0) {
@@ -564,99 +816,181 @@ static __always_inline int __pt_map_one(struct pt_range *range, void *arg,
 	}
 	if (pts.type == PT_ENTRY_OA)
 		return -EADDRINUSE;
-	if (pts.type == PT_ENTRY_EMPTY) {
-		ret = pt_iommu_new_table(&pts, map);
-		if (ret)
-			return ret;
-	} else {
-		pt_iommu_table_item_flushed(&pts);
-	}
+	if (pts.type == PT_ENTRY_EMPTY)
+		return PT_MAP_NEED_TABLES;
+	pt_iommu_table_item_flushed(&pts);
 	return pt_descend(&pts, arg, descend_fn);
 }
 
 PT_MAKE_WALKER(pt_walk_map_one, __pt_map_one);
 
-/*
- * Build the levels between the current top and the one that reaches
- * last_va, each new table holding the one below it at item 0 (the VA starts
- * at 0: there is no sign extension with a dynamic top), then publish the new
- * top under the driver's top lock. A map that lost the race to another
- * grower frees its levels and looks again.
- */
-static int pt_iommu_grow_top(struct pt_iommu *iommu_table,
-			     struct pt_common *common, pt_vaddr_t last_va,
-			     const struct pt_write_attrs *attrs)
+/* The lowest top level whose table reaches every VA of the range */
+static int pt_iommu_top_level_for(const struct pt_range *range,
+				  unsigned int *top_level)
 {
+	struct pt_range grown = *range;
+
+	for (grown.top_level = range->top_level; !pt_range_in_top(&grown);
+	     grown.top_level++)
+		if (grown.top_level >= PT_MAX_TOP_LEVEL)
+			return -ERANGE;
+	*top_level = grown.top_level;
+	return 0;
+}
+
+/*
+ * Run the check walk from the top the map will have. If a dynamic top
+ * must grow to @top_level, the levels above the sampled top are new tables
+ * whose item 0 is the sampled top and whose other items are empty.
+ */
+static int pt_iommu_map_check(const struct pt_range *range,
+			      unsigned int top_level,
+			      struct pt_iommu_map_args *map)
+{
+	struct pt_range part = *range;
+	pt_oaddr_t oa = map->oa;
+	unsigned int level;
+	int ret = 0;
+
+	if (top_level == range->top_level) {
+		ret = pt_walk_map_check(&part, map);
+		goto out;
+	}
+	for (level = top_level; level > range->top_level; level--) {
+		struct pt_state child = { .range = &part, .level = level - 1 };
+		struct pt_state new = { .range = &part, .level = level };
+		unsigned int item0_lg2;
+
+		pt_vaddr_t new_last;
+
+		part.top_level = top_level;
+		item0_lg2 = pt_table_span_lg2(&child);
+		new_last = log2_to_max_int(pt_table_span_lg2(&new));
+		map->pool->needed[level]++;
+		/* The part of the range in the items after 0 of the new table */
+		if (!log2_div(range->last_va, item0_lg2) ||
+		    range->va > new_last)
+			continue;
+		part.va = max(range->va, log2_to_int(item0_lg2));
+		part.last_va = min(range->last_va, new_last);
+		part.top_table = NULL;
+		part.top_level = level;
+		map->oa = oa + (part.va - range->va);
+		ret = pt_walk_map_check(&part, map);
+		if (ret)
+			goto out;
+	}
+	/* The part of the range inside the sampled top */
+	part = *range;
+	if (!pt_range_clip_to_top(&part))
+		goto out;
+	map->oa = oa;
+	ret = pt_walk_map_check(&part, map);
+out:
+	map->oa = oa;
+	return ret;
+}
+
+/*
+ * Put the levels between the sampled top and @top_level on top of the
+ * table, each new table from the pool holding the one below it at item 0
+ * (the VA starts at 0: there is no sign extension with a dynamic top), and
+ * publish the new top under the driver's top lock. Returns false, with the
+ * tables back in the pool as they were, if another map grew the top first.
+ */
+static bool pt_iommu_grow_top(struct pt_iommu *iommu_table,
+			      const struct pt_range *sampled,
+			      unsigned int top_level,
+			      struct pt_iommu_map_args *map)
+{
+	struct pt_common *common = pt_iommu_common(iommu_table);
 	struct pt_table_p *new_tables[PT_MAX_LEVELS];
-	unsigned int old_level, new_level, level;
-	struct pt_table_p *child;
-	uintptr_t top_of_table;
-	struct pt_range range;
+	struct pt_range range = *sampled;
+	struct pt_table_p *child = sampled->top_table;
 	unsigned long flags;
-	spinlock_t *lock;
+	unsigned int level;
+	spinlock_t *lock; /* the driver's, serialises top changes */
 	bool published;
 
-	while (true) {
-		range = pt_make_range(common, 0, last_va);
-		if (pt_range_in_top(&range))
-			return 0;
-		top_of_table = pt_top_pack(range.top_table, range.top_level);
-		old_level = range.top_level;
-		for (new_level = old_level + 1;; new_level++) {
-			if (new_level > PT_MAX_TOP_LEVEL)
-				return -ERANGE;
-			range.top_level = new_level;
-			if (pt_range_in_top(&range))
-				break;
-		}
+	range.top_level = top_level;
+	for (level = sampled->top_level + 1; level <= top_level; level++) {
+		struct pt_state pts = { .range = &range, .level = level };
 
-		child = range.top_table;
-		for (level = old_level + 1; level <= new_level; level++) {
-			struct pt_state pts = { .range = &range,
-						.level = level };
-
-			new_tables[level] = pt_iommu_alloc_table(
-				iommu_table, pt_iommu_table_order(&range, level),
-				attrs->gfp);
-			if (!new_tables[level]) {
-				new_level = level - 1;
-				goto err_free;
-			}
-			pts.table = new_tables[level];
+		pts.table = pt_iommu_pool_get(map->pool, level);
+		new_tables[level] = pts.table;
+		pt_load_entry(&pts);
+		pt_install_table(&pts, pt_table_virt_to_pa(child), &map->attrs);
+		if (pt_iommu_incoherent(&pts)) {
 			pt_load_entry(&pts);
-			pt_install_table(&pts, pt_table_virt_to_pa(child),
-					 attrs);
-			if (pt_iommu_incoherent(&pts)) {
-				pt_load_entry(&pts);
-				pt_set_sw_flush_bit(&pts);
-				pt_iommu_flush_table(&range, level, pts.table);
-			}
-			child = pts.table;
+			pt_set_sw_flush_bit(&pts);
+			pt_iommu_flush_items(&pts, 0, 1);
 		}
-
-		lock = iommu_table->driver_ops->get_top_lock(iommu_table);
-		spin_lock_irqsave(lock, flags);
-		published = READ_ONCE(common->top_of_table) == top_of_table;
-		if (published) {
-			pt_top_set(common, child, new_level);
-			iommu_table->driver_ops->change_top(
-				iommu_table, pt_table_virt_to_pa(child),
-				new_level);
-		}
-		spin_unlock_irqrestore(lock, flags);
-		if (published)
-			return 0;
-
-		for (level = old_level + 1; level <= new_level; level++)
-			pt_iommu_free_table(new_tables[level],
-					    pt_iommu_table_order(&range, level));
+		child = pts.table;
 	}
 
-err_free:
-	for (level = old_level + 1; level <= new_level; level++)
-		pt_iommu_free_table(new_tables[level],
-				    pt_iommu_table_order(&range, level));
-	return -ENOMEM;
+	lock = iommu_table->driver_ops->get_top_lock(iommu_table);
+	spin_lock_irqsave(lock, flags);
+	published = READ_ONCE(common->top_of_table) ==
+		    pt_top_pack(sampled->top_table, sampled->top_level);
+	if (published) {
+		pt_top_set(common, child, top_level);
+		iommu_table->driver_ops->change_top(iommu_table,
+						    pt_table_virt_to_pa(child),
+						    top_level);
+	}
+	spin_unlock_irqrestore(lock, flags);
+	if (published)
+		return true;
+
+	for (level = sampled->top_level + 1; level <= top_level; level++) {
+		struct pt_state pts = { .range = &range, .level = level,
+					.table = new_tables[level] };
+
+		pt_write_item(&pts, 0, 0);
+		pt_iommu_flush_items(&pts, 0, 1);
+		pt_iommu_pool_put(map->pool, level, new_tables[level]);
+	}
+	return false;
+}
+
+/*
+ * Check the map, allocate the tables it needs and grow the top: on success
+ * the map walk cannot fail; on failure nothing changed.
+ */
+static int pt_iommu_map_prepare(struct pt_iommu *iommu_table,
+				struct pt_iommu_map_args *map,
+				pt_vaddr_t va, pt_vaddr_t last_va)
+{
+	struct pt_common *common = pt_iommu_common(iommu_table);
+	struct pt_range range, grown;
+	unsigned int top_level;
+	int ret;
+
+	while (true) {
+		range = pt_make_range(common, va, last_va);
+		top_level = range.top_level;
+		if (!pt_range_in_top(&range)) {
+			if (!pt_feature(common, PT_FEAT_DYNAMIC_TOP))
+				return -ERANGE;
+			ret = pt_iommu_top_level_for(&range, &top_level);
+			if (ret)
+				return ret;
+		}
+		memset(map->pool->needed, 0, sizeof(map->pool->needed));
+		ret = pt_iommu_map_check(&range, top_level, map);
+		if (ret)
+			return ret;
+		grown = range;
+		grown.top_level = top_level;
+		ret = pt_iommu_pool_fill(iommu_table, &grown, map->pool,
+					 map->attrs.gfp);
+		if (ret)
+			return ret;
+		if (top_level == range.top_level ||
+		    pt_iommu_grow_top(iommu_table, &range, top_level, map))
+			return 0;
+		/* Another map grew the top first: check again from it */
+	}
 }
 
 /* The last IOVA of a (pgsize, pgcount) request, or an errno */
@@ -692,7 +1026,7 @@ static int pt_iommu_check_map(struct pt_common *common, unsigned long iova,
 		return -EINVAL;
 	if (check_add_overflow(paddr, (phys_addr_t)(last - iova), &last_pa))
 		return -EOVERFLOW;
-	if (common->max_oasz_lg2 < BITS_PER_TYPE(u64) &&
+	if (common->max_oasz_lg2 < 64 &&
 	    log2_div_t(u64, last_pa, common->max_oasz_lg2))
 		return -ERANGE;
 	*last_va = last;
@@ -702,9 +1036,30 @@ static int pt_iommu_check_map(struct pt_common *common, unsigned long iova,
 	return 0;
 }
 
-static size_t pt_iommu_unmap_range(struct pt_iommu *iommu_table,
-				   pt_vaddr_t va, pt_vaddr_t last_va,
-				   struct iommu_iotlb_gather *gather);
+struct pt_iommu_unmap_args {
+	struct list_head free_list;
+	pt_vaddr_t unmapped;
+};
+
+static int pt_walk_unmap_leaves(struct pt_range *range, void *arg);
+
+/*
+ * Clear the leaves a map wrote into empty items before it failed, and
+ * nothing else: every table stays, so the table is as it was. The caller
+ * never reported these as mapped, so no device may use them and there is
+ * no IOTLB entry to invalidate.
+ */
+static void pt_iommu_map_undo(struct pt_common *common, pt_vaddr_t va,
+			      pt_vaddr_t len)
+{
+	struct pt_range range = pt_make_range(common, va, va + len - 1);
+	struct pt_iommu_unmap_args unmap = {
+		.free_list = LIST_HEAD_INIT(unmap.free_list),
+	};
+
+	pt_walk_unmap_leaves(&range, &unmap);
+	WARN_ON(unmap.unmapped != len || !list_empty(&unmap.free_list));
+}
 
 /**
  * pt_iommu_FMT_map_pages() - Map a physically contiguous range
@@ -723,8 +1078,9 @@ static size_t pt_iommu_unmap_range(struct pt_iommu *iommu_table,
  * and may run concurrently with any operation on other IOVAs. On failure
  * nothing is left mapped: -EADDRINUSE if part of the range was already
  * mapped, -ENOMEM if a table could not be allocated, -EINVAL, -EOVERFLOW or
- * -ERANGE for a request the table cannot hold. Tables created on the way
- * stay, empty, for later use.
+ * -ERANGE for a request the table cannot hold. A map that fails leaves the
+ * table exactly as it was: it writes nothing before it has every table it
+ * needs.
  *
  * Return: 0 or a negative errno
  */
@@ -739,6 +1095,7 @@ PT_IOMMU_API int PT_IOMMU_NS(map_pages)(struct iommu_domain *domain,
 		.iommu_table = iommu_table,
 		.oa = paddr,
 	};
+	struct pt_iommu_table_pool pool;
 	struct pt_range range;
 	pt_vaddr_t last_va;
 	int ret;
@@ -752,32 +1109,36 @@ PT_IOMMU_API int PT_IOMMU_NS(map_pages)(struct iommu_domain *domain,
 		return ret;
 	map.attrs.gfp = gfp;
 
-	if (pt_feature(common, PT_FEAT_DYNAMIC_TOP)) {
-		ret = pt_iommu_grow_top(iommu_table, common, last_va,
-					&map.attrs);
-		if (ret)
-			return ret;
-	}
+	/* First without a check, under the tables that exist */
 	range = pt_make_range(common, iova, last_va);
-	if (!pt_range_in_top(&range))
-		return -ERANGE;
-
-	iommu_iotlb_gather_init(&map.replaced);
-	if (pgcount == 1 && pgsize == log2_to_int(pt_iommu_granule_lg2(&range)))
-		ret = pt_walk_map_one(&range, &map);
-	else
-		ret = pt_walk_map(&range, &map);
-
-	if (ret && map.oa != paddr) {
-		struct iommu_iotlb_gather undo;
-
-		/* Take back the leaves this call wrote before it failed */
-		iommu_iotlb_gather_init(&undo);
-		pt_iommu_unmap_range(iommu_table, iova,
-				     iova + (map.oa - paddr) - 1, &undo);
-		pt_iommu_sync_local_gather(iommu_table, &undo);
+	if (pt_range_in_top(&range)) {
+		if (pgcount == 1 &&
+		    pgsize == log2_to_int(pt_iommu_granule_lg2(&range)))
+			ret = pt_walk_map_one(&range, &map);
+		else
+			ret = pt_walk_map_optimistic(&range, &map);
+		if (ret && map.oa != paddr) {
+			pt_iommu_map_undo(common, iova, map.oa - paddr);
+			map.oa = paddr;
+		}
+		if (ret != PT_MAP_NEED_TABLES)
+			goto out;
 	}
-	pt_iommu_sync_local_gather(iommu_table, &map.replaced);
+
+	pt_iommu_pool_init(&pool);
+	map.pool = &pool;
+	ret = pt_iommu_map_prepare(iommu_table, &map, iova, last_va);
+	if (!ret) {
+		iommu_iotlb_gather_init(&map.replaced);
+		range = pt_make_range(common, iova, last_va);
+		ret = pt_walk_map(&range, &map);
+		/* Only a caller that maps over a concurrent map gets here */
+		if (WARN_ON_ONCE(ret) && map.oa != paddr)
+			pt_iommu_map_undo(common, iova, map.oa - paddr);
+		pt_iommu_sync_local_gather(iommu_table, &map.replaced);
+	}
+	pt_iommu_pool_free(&range, &pool);
+out:
 	if (ret)
 		return ret;
 	*mapped += pgsize * pgcount;
@@ -788,11 +1149,6 @@ PT_IOMMU_EXPORT(map_pages);
 
 /* ------------------------------------------------------- unmap */
 
-struct pt_iommu_unmap_args {
-	struct list_head free_list;
-	pt_vaddr_t unmapped;
-};
-
 /*
  * Clear the leaves of the range in one table, and the tables below it that
  * the range covers whole. Stops at a hole or a leaf the range only cuts.
@@ -800,7 +1156,8 @@ struct pt_iommu_unmap_args {
 static __always_inline int __pt_unmap_range(struct pt_range *range,
 					    void *arg, unsigned int level,
 					    struct pt_table_p *table,
-					    pt_level_fn_t descend_fn)
+					    pt_level_fn_t descend_fn,
+					    bool keep_tables)
 {
 	struct pt_state pts = pt_init(range, level, table);
 	struct pt_iommu_unmap_args *unmap = arg;
@@ -826,19 +1183,19 @@ static __always_inline int __pt_unmap_range(struct pt_range *range,
 			written = pts.index + 1;
 			break;
 		case PT_ENTRY_TABLE:
-			covered = pt_entry_fully_covered(
-				&pts, pt_table_item_lg2sz(&pts));
+			covered = pt_entry_fully_covered(&pts,
+							 pt_table_item_lg2sz(&pts));
 			ret = pt_descend(&pts, arg, descend_fn);
 			if (ret)
 				goto out;
-			if (covered) {
+			if (covered && !keep_tables) {
 				struct pt_table_p *lower = pt_table_ptr(&pts);
 
 				pt_clear_entry(&pts, 0);
-				pt_iommu_queue_table(
-					lower,
-					pt_iommu_table_order(range, level - 1),
-					&unmap->free_list);
+				pt_iommu_queue_table(lower,
+						     pt_iommu_table_order(range,
+									  level - 1),
+						     &unmap->free_list);
 				written = pts.index + 1;
 			}
 			break;
@@ -855,7 +1212,9 @@ out:
 	return ret;
 }
 
-PT_MAKE_WALKER(pt_walk_unmap, __pt_unmap_range);
+PT_IOMMU_WALKER_VARIANT(pt_walk_unmap, __pt_unmap_range, false);
+/* Only the leaves, for a map taking back what it wrote: tables stay */
+PT_IOMMU_WALKER_VARIANT(pt_walk_unmap_leaves, __pt_unmap_range, true);
 
 /*
  * Record what an unmap removed in the gather: the range, merged with what
@@ -893,17 +1252,8 @@ static size_t pt_iommu_unmap_range(struct pt_iommu *iommu_table,
 		.free_list = LIST_HEAD_INIT(unmap.free_list),
 	};
 
-	if (pt_check_range(&range))
+	if (pt_check_range(&range) || !pt_range_clip_to_top(&range))
 		return 0;
-	if (!pt_range_in_top(&range)) {
-		/* Past the top nothing is mapped; unmap what is below it */
-		struct pt_state pts = { .range = &range,
-					.level = range.top_level };
-
-		if (log2_div(va, pt_table_span_lg2(&pts)))
-			return 0;
-		range.last_va = log2_to_max_int(pt_table_span_lg2(&pts));
-	}
 	pt_walk_unmap(&range, &unmap);
 	if (unmap.unmapped)
 		pt_iommu_gather(iommu_table, va, unmap.unmapped,
@@ -927,9 +1277,10 @@ static size_t pt_iommu_unmap_range(struct pt_iommu *iommu_table,
  *
  * Return: the bytes unmapped, from @iova up
  */
-PT_IOMMU_API size_t PT_IOMMU_NS(unmap_pages)(
-	struct iommu_domain *domain, unsigned long iova, size_t pgsize,
-	size_t pgcount, struct iommu_iotlb_gather *iotlb_gather)
+PT_IOMMU_API size_t
+PT_IOMMU_NS(unmap_pages)(struct iommu_domain *domain, unsigned long iova,
+			 size_t pgsize, size_t pgcount,
+			 struct iommu_iotlb_gather *iotlb_gather)
 {
 	unsigned long last;
 
@@ -1010,9 +1361,11 @@ PT_MAKE_WALKER(pt_walk_read_and_clear_dirty, __pt_read_and_clear_dirty);
  *
  * Return: 0, or -EINVAL for a range the table cannot hold
  */
-PT_IOMMU_API int PT_IOMMU_NS(read_and_clear_dirty)(
-	struct iommu_domain *domain, unsigned long iova, size_t size,
-	unsigned long flags, struct iommu_dirty_bitmap *dirty)
+PT_IOMMU_API int
+PT_IOMMU_NS(read_and_clear_dirty)(struct iommu_domain *domain,
+				  unsigned long iova, size_t size,
+				  unsigned long flags,
+				  struct iommu_dirty_bitmap *dirty)
 {
 	struct pt_iommu_dirty_args args = {
 		.dirty = dirty,
@@ -1027,14 +1380,8 @@ PT_IOMMU_API int PT_IOMMU_NS(read_and_clear_dirty)(
 	range = pt_make_range(pt_domain_common(domain), iova, args.last_va);
 	if (pt_check_range(&range))
 		return -EINVAL;
-	if (!pt_range_in_top(&range)) {
-		struct pt_state pts = { .range = &range,
-					.level = range.top_level };
-
-		if (log2_div(range.va, pt_table_span_lg2(&pts)))
-			return 0;
-		range.last_va = log2_to_max_int(pt_table_span_lg2(&pts));
-	}
+	if (!pt_range_clip_to_top(&range))
+		return 0;
 	return pt_walk_read_and_clear_dirty(&range, &args);
 }
 
@@ -1046,15 +1393,11 @@ static __always_inline int __pt_set_dirty(struct pt_range *range, void *arg,
 					  pt_level_fn_t descend_fn)
 {
 	struct pt_state pts = pt_init(range, level, table);
+	int ret;
 
-	switch (pt_load_entry(&pts)) {
-	case PT_ENTRY_OA:
-		return pt_entry_make_write_dirty(&pts) ? 0 : -EOPNOTSUPP;
-	case PT_ENTRY_TABLE:
-		return pt_descend(&pts, arg, descend_fn);
-	default:
-		return -ENOENT;
-	}
+	if (!pt_find_leaf(&pts, arg, descend_fn, &ret))
+		return ret;
+	return pt_entry_make_write_dirty(&pts) ? 0 : -EOPNOTSUPP;
 }
 
 PT_MAKE_WALKER(pt_walk_set_dirty, __pt_set_dirty);
@@ -1073,10 +1416,9 @@ PT_MAKE_WALKER(pt_walk_set_dirty, __pt_set_dirty);
 PT_IOMMU_API int PT_IOMMU_NS(set_dirty)(struct PT_IOMMU_FMT_T *table,
 					dma_addr_t iova)
 {
-	struct pt_range range = pt_make_range(
-		&table->PT_IOMMU_FMT_MEMBER.common, iova, iova);
+	struct pt_range range;
 
-	if (pt_check_range(&range) || !pt_range_in_top(&range))
+	if (!pt_iommu_one_va(&table->PT_IOMMU_FMT_MEMBER.common, iova, &range))
 		return -ENOENT;
 	return pt_walk_set_dirty(&range, NULL);
 }

@@ -56,7 +56,7 @@ static void kpt_iommu_flushed(const void *va, size_t len)
 struct kpt_domain {
 	struct PT_IOMMU_FMT_T table;
 	struct kunit *test;
-	spinlock_t top_lock;
+	spinlock_t top_lock; /* the driver's top lock */
 	unsigned int change_top_calls;
 	unsigned int last_top_level;
 	phys_addr_t last_top_pa;
@@ -271,33 +271,30 @@ static __always_inline int __kpt_leaf_lg2(struct pt_range *range, void *arg,
 {
 	struct pt_state pts = pt_init(range, level, table);
 	unsigned int *res = arg;
+	int ret;
 
-	switch (pt_load_entry(&pts)) {
-	case PT_ENTRY_OA:
-		*res = pt_entry_oa_lg2sz(&pts);
-		return 0;
-	case PT_ENTRY_TABLE:
-		return pt_descend(&pts, arg, descend_fn);
-	default:
-		return -ENOENT;
-	}
+	if (!pt_find_leaf(&pts, arg, descend_fn, &ret))
+		return ret;
+	*res = pt_entry_oa_lg2sz(&pts);
+	return 0;
 }
 
 PT_MAKE_WALKER(kpt_walk_leaf_lg2, __kpt_leaf_lg2);
 
 static unsigned int kpt_leaf_lg2(struct kpt_domain *kd, pt_vaddr_t va)
 {
-	struct pt_range range = pt_make_range(kpt_common(kd), va, va);
+	struct pt_range range;
 	unsigned int res = 0;
 
-	if (!pt_range_in_top(&range) || kpt_walk_leaf_lg2(&range, &res))
+	if (!pt_iommu_one_va(kpt_common(kd), va, &range) ||
+	    kpt_walk_leaf_lg2(&range, &res))
 		return 0;
 	return res;
 }
 
 static bool kpt_size_fits(struct kpt_domain *kd, unsigned int size_lg2)
 {
-	return size_lg2 < BITS_PER_TYPE(unsigned long) &&
+	return size_lg2 < BITS_PER_LONG &&
 	       log2_to_int(size_lg2) - 1 <= kd->max_va;
 }
 
@@ -308,6 +305,33 @@ static unsigned int kpt_level1_lg2(struct kpt_domain *kd)
 	struct pt_state pts = { .range = &range, .level = 1 };
 
 	return pt_table_item_lg2sz(&pts);
+}
+
+/* A digest of the top and of every item of every table */
+static u64 kpt_digest_table(struct pt_range *range, unsigned int level,
+			    struct pt_table_p *table)
+{
+	struct pt_state pts = pt_init(range, level, table);
+	unsigned int num = log2_to_int_t(unsigned int, pt_num_items_lg2(&pts));
+	u64 sum = level;
+
+	for (pts.index = 0; pts.index != num; pts.index++) {
+		sum = sum * 1000003 + pt_read_item(&pts, pts.index);
+		if (pt_load_entry(&pts) == PT_ENTRY_TABLE)
+			sum = sum * 1000003 +
+			      kpt_digest_table(range, level - 1,
+					       pt_table_ptr(&pts));
+	}
+	return sum;
+}
+
+static u64 kpt_digest(struct kpt_domain *kd)
+{
+	struct pt_range range = pt_iommu_all_range(kpt_common(kd));
+
+	return kpt_digest_table(&range, range.top_level, range.top_table) *
+		       31 +
+	       READ_ONCE(kpt_common(kd)->top_of_table);
 }
 
 /* ------------------------------------------------------- tests */
@@ -360,6 +384,7 @@ static void test_every_pgsize(struct kunit *test)
 {
 	struct kpt_domain *kd = kpt_setup(test);
 	unsigned int size_lg2;
+	pt_vaddr_t granule = log2_to_int(kd->granule_lg2);
 	unsigned int tested = 0;
 
 	for (size_lg2 = 0; size_lg2 != 64; size_lg2++) {
@@ -369,7 +394,7 @@ static void test_every_pgsize(struct kunit *test)
 
 		if (!(kd->pgsize_bitmap & BIT_ULL(size_lg2)) ||
 		    !kpt_size_fits(kd, size_lg2) ||
-		    size_lg2 >= BITS_PER_TYPE(phys_addr_t) ||
+		    size_lg2 >= 8 * sizeof(phys_addr_t) ||
 		    size - 1 > kd->max_oa)
 			continue;
 		/* The highest aligned VA and OA the table can hold */
@@ -389,10 +414,8 @@ static void test_every_pgsize(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, kpt_phys(kd, va + size / 2 + 3),
 				oa + size / 2 + 3);
 		if (size_lg2 > kd->granule_lg2)
-			KUNIT_EXPECT_EQ(test,
-					kpt_phys(kd, va + log2_to_int(
-								 kd->granule_lg2)),
-					oa + log2_to_int(kd->granule_lg2));
+			KUNIT_EXPECT_EQ(test, kpt_phys(kd, va + granule),
+					oa + granule);
 		/* Mapping it again is refused and changes nothing */
 		KUNIT_EXPECT_EQ(test, kpt_map(kd, va, oa, size), -EADDRINUSE);
 		KUNIT_EXPECT_EQ(test, kpt_leaf_lg2(kd, va), size_lg2);
@@ -635,7 +658,7 @@ static void test_dynamic_top(struct kunit *test)
 		struct pt_state pts = { .range = &range, .level = level };
 		unsigned int span = pt_table_span_lg2(&pts);
 
-		if (span >= BITS_PER_TYPE(unsigned long) ||
+		if (span >= BITS_PER_LONG ||
 		    log2_to_int(span) > kd->max_va)
 			break;
 		va = log2_to_int(span);
@@ -657,7 +680,12 @@ static void test_dynamic_top(struct kunit *test)
 	KUNIT_EXPECT_GT(test, kd->change_top_calls, 0);
 }
 
-/* A failure at every allocation of a map leaves no mapping and no leak */
+/*
+ * A failure at every allocation of a map leaves the table exactly as it
+ * was: the same items in every table, the same top and the same number of
+ * table pages. The range crosses a level 1 boundary, and with a dynamic top
+ * lies high enough to make the top grow.
+ */
 static void test_alloc_failure(struct kunit *test)
 {
 	const struct pt_kunit_fmt_cfg *kcfg = test->param_value;
@@ -670,32 +698,46 @@ static void test_alloc_failure(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, kd);
 	for (fail_at = 1;; fail_at++) {
 		long start = atomic_long_read(&kpt_pages_live);
-		unsigned int i;
+		unsigned int i, allocs;
+		long pages;
+		u64 digest;
 
 		KUNIT_ASSERT_EQ(test, kpt_init(test, kd, kcfg), 0);
 		granule = log2_to_int(kd->granule_lg2);
-		/* Across a level 1 boundary, high up so a dynamic top grows */
 		va = log2_to_int(kpt_level1_lg2(kd)) - 2 * granule;
 		if (kpt_dynamic(kd) && kd->max_va >> 32)
 			va += log2_to_int(32);
 		len = 4 * granule;
 		if (va + len - 1 > kd->max_va)
 			va = 0;
+		/* Something mapped before, so upper tables may be shared */
+		if (va)
+			KUNIT_ASSERT_EQ(test, kpt_map(kd, 0, 0, granule), 0);
+		pages = atomic_long_read(&kpt_pages_live);
+		digest = kpt_digest(kd);
 
+		allocs = atomic_read(&kpt_allocs);
 		atomic_set(&kpt_alloc_countdown, fail_at);
 		ret = kpt_map(kd, va, granule, len);
 		atomic_set(&kpt_alloc_countdown, 0);
+		allocs = atomic_read(&kpt_allocs) - allocs;
 		if (!ret) {
+			/* Every allocation of this map failed once before */
+			KUNIT_EXPECT_EQ(test, fail_at, allocs + 1);
 			for (i = 0; i != 4; i++)
 				KUNIT_EXPECT_EQ(test,
 						kpt_phys(kd, va + i * granule),
 						granule * (i + 1));
 		} else {
 			KUNIT_EXPECT_EQ(test, ret, -ENOMEM);
-			for (i = 0; i != 4; i++)
-				KUNIT_EXPECT_EQ(test,
-						kpt_phys(kd, va + i * granule),
-						0);
+			KUNIT_EXPECT_EQ_MSG(test,
+					    atomic_long_read(&kpt_pages_live),
+					    pages,
+					    "table pages changed by a failure at alloc %u",
+					    fail_at);
+			KUNIT_EXPECT_EQ_MSG(test, kpt_digest(kd), digest,
+					    "table changed by a failure at alloc %u",
+					    fail_at);
 			/* The same map then works */
 			KUNIT_EXPECT_EQ(test, kpt_map(kd, va, granule, len), 0);
 			KUNIT_EXPECT_EQ(test, kpt_phys(kd, va + len - 1),
@@ -709,6 +751,50 @@ static void test_alloc_failure(struct kunit *test)
 			break;
 		KUNIT_ASSERT_LT(test, fail_at, 32);
 	}
+}
+
+/*
+ * A map that finds part of its range in use changes nothing, not even the
+ * tables it would have added before it got there or the empty table a leaf
+ * on its way would have replaced.
+ */
+static void test_map_busy_no_change(struct kunit *test)
+{
+	struct kpt_domain *kd = kpt_setup(test);
+	unsigned int l1_lg2 = kpt_level1_lg2(kd);
+	pt_vaddr_t granule = log2_to_int(kd->granule_lg2);
+	pt_vaddr_t l1, start;
+	long pages;
+	u64 digest;
+
+	if (!kpt_size_fits(kd, l1_lg2 + 2))
+		kunit_skip(test, "no room for three level 0 tables");
+	l1 = log2_to_int(l1_lg2);
+
+	/* An empty level 0 table at [l1, 2 * l1) */
+	KUNIT_ASSERT_EQ(test, kpt_map(kd, l1 + granule, granule, granule), 0);
+	KUNIT_ASSERT_EQ(test, kpt_unmap(kd, l1 + granule, granule), granule);
+	/* In use: the second granule of [2 * l1, 3 * l1) */
+	KUNIT_ASSERT_EQ(test, kpt_map(kd, 2 * l1 + granule, 0, granule), 0);
+	pages = atomic_long_read(&kpt_pages_live);
+	digest = kpt_digest(kd);
+
+	/* From the middle of [0, l1), over the empty table, into the busy one */
+	start = l1 / 2;
+	KUNIT_EXPECT_EQ(test,
+			kpt_map(kd, start, start, 2 * l1 + 2 * granule - start),
+			-EADDRINUSE);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&kpt_pages_live), pages);
+	KUNIT_EXPECT_EQ_MSG(test, kpt_digest(kd), digest,
+			    "a failed map changed the table");
+	KUNIT_EXPECT_EQ(test, kpt_phys(kd, start), 0);
+	KUNIT_EXPECT_EQ(test, kpt_phys(kd, l1), 0);
+	KUNIT_EXPECT_EQ(test, kpt_phys(kd, 2 * l1), 0);
+	KUNIT_EXPECT_EQ(test, kpt_phys(kd, 2 * l1 + granule), 0);
+
+	/* Past the busy granule the same kind of map works */
+	KUNIT_EXPECT_EQ(test, kpt_map(kd, start, start, 2 * l1 - start), 0);
+	KUNIT_EXPECT_EQ(test, kpt_phys(kd, l1 + granule), l1 + granule);
 }
 
 /* The level 0 table that holds va, found like a lock-free reader would */
@@ -815,9 +901,9 @@ static void kpt_ref_map(struct kpt_ref *ref, unsigned int first,
 
 	while (num) {
 		pt_vaddr_t va = kpt_slot_va(ref, first);
-		unsigned int lg2 = pt_best_pgsize_lg2(
-			kd->pgsize_bitmap, va,
-			va + log2_mul(num, g) - 1, oa);
+		pt_vaddr_t last = va + log2_mul(num, g) - 1;
+		unsigned int lg2 = pt_best_pgsize_lg2(kd->pgsize_bitmap, va,
+						      last, oa);
 		unsigned int n = 1U << (lg2 - g);
 		unsigned int id, i;
 
@@ -914,6 +1000,7 @@ static void kpt_rand_dirty(struct kunit *test, struct kpt_ref *ref)
 	struct iommu_dirty_bitmap dirty;
 	pt_vaddr_t expect_first = PT_VADDR_MAX, expect_last = 0;
 	unsigned int i;
+	int ret;
 
 	if (!ref->can_dirty)
 		return;
@@ -923,9 +1010,8 @@ static void kpt_rand_dirty(struct kunit *test, struct kpt_ref *ref)
 
 		if (!ref->slot[s])
 			continue;
-		KUNIT_ASSERT_EQ(test, PT_IOMMU_NS(set_dirty)(
-					      &kd->table, kpt_slot_va(ref, s)),
-				0);
+		ret = PT_IOMMU_NS(set_dirty)(&kd->table, kpt_slot_va(ref, s));
+		KUNIT_ASSERT_EQ(test, ret, 0);
 		ref->leaves[ref->slot[s]].dirty = true;
 	}
 
@@ -945,12 +1031,13 @@ static void kpt_rand_dirty(struct kunit *test, struct kpt_ref *ref)
 			ref->leaves[ref->slot[i]].dirty = false;
 
 	iommu_dirty_bitmap_init(&dirty, NULL, &gather);
-	KUNIT_ASSERT_EQ(test, kd->table.iommu.domain.dirty_ops->read_and_clear_dirty(
-				      kpt_dom(kd), kpt_slot_va(ref, first),
-				      log2_mul(num, kd->granule_lg2),
-				      no_clear ? IOMMU_DIRTY_NO_CLEAR : 0,
-				      &dirty),
-			0);
+	ret = PT_IOMMU_NS(read_and_clear_dirty)(kpt_dom(kd),
+						kpt_slot_va(ref, first),
+						log2_mul(num, kd->granule_lg2),
+						no_clear ? IOMMU_DIRTY_NO_CLEAR :
+							   0,
+						&dirty);
+	KUNIT_ASSERT_EQ(test, ret, 0);
 	if (expect_first == PT_VADDR_MAX) {
 		KUNIT_ASSERT_EQ_MSG(test, gather.start, ULONG_MAX,
 				    "dirty reported where nothing is");
@@ -1207,6 +1294,7 @@ static struct kunit_case pt_iommu_test_cases[] = {
 	KUNIT_CASE_PARAM(test_bad_input, kpt_gen_params),
 	KUNIT_CASE_PARAM(test_dynamic_top, kpt_gen_params),
 	KUNIT_CASE_PARAM(test_alloc_failure, kpt_gen_params),
+	KUNIT_CASE_PARAM(test_map_busy_no_change, kpt_gen_params),
 	KUNIT_CASE_PARAM(test_rcu_free, kpt_gen_params),
 	KUNIT_CASE_PARAM(test_random, kpt_gen_params),
 	KUNIT_CASE_PARAM(test_threads, kpt_gen_params),
