@@ -1,25 +1,26 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * How an AMD IOMMU v1 table meets the driver API: its configuration and
- * what the DTE needs. Included by iommu_pt.h after amdv1.h.
+ * what the DTE needs. Included by iommu_pt.h after amdv1.h. The iommufd
+ * mock format is the same table on another granule, so its glue is this
+ * one with its own test configurations: it is written for PT_IOMMU_FMT_T.
  */
 #ifndef __GENERIC_PT_FMT_IOMMU_GLUE_AMDV1_H
 #define __GENERIC_PT_FMT_IOMMU_GLUE_AMDV1_H
 
 #define PT_IOMMU_FMT_MEMBER amdpt
 
-static inline int pt_iommu_fmt_init(struct pt_iommu_amdv1 *table,
-				    const struct pt_iommu_amdv1_cfg *cfg)
+static inline int pt_iommu_fmt_init(struct PT_IOMMU_FMT_T *table,
+				    const struct PT_IOMMU_CFG_T *cfg)
 {
 	if (cfg->starting_level > PT_MAX_TOP_LEVEL)
 		return -EINVAL;
 	return pt_fmt_init(&table->amdpt.common, cfg->starting_level);
 }
 
-static inline void
-pt_iommu_fmt_hw_info(struct pt_iommu_amdv1 *table,
-		     const struct pt_range *top,
-		     struct pt_iommu_amdv1_hw_info *info)
+static inline void pt_iommu_fmt_hw_info(struct PT_IOMMU_FMT_T *table,
+					const struct pt_range *top,
+					struct PT_IOMMU_HW_INFO_T *info)
 {
 	u64 root = pt_table_virt_to_pa(top->top_table);
 
@@ -32,7 +33,7 @@ pt_iommu_fmt_hw_info(struct pt_iommu_amdv1 *table,
 #ifdef GENERIC_PT_KUNIT
 /* The IOMMU configuration of a format test configuration */
 static inline void pt_iommu_fmt_kunit_cfg(const struct pt_kunit_fmt_cfg *kcfg,
-					  struct pt_iommu_amdv1_cfg *cfg)
+					  struct PT_IOMMU_CFG_T *cfg)
 {
 	cfg->common.features = kcfg->features;
 	cfg->common.hw_max_vasz_lg2 = kcfg->vasz_lg2;
@@ -40,6 +41,7 @@ static inline void pt_iommu_fmt_kunit_cfg(const struct pt_kunit_fmt_cfg *kcfg,
 	cfg->starting_level = kcfg->top_level;
 }
 
+#ifndef AMDV1PT_NO_KUNIT_CFGS
 /* Configurations only the IOMMU level tests need */
 static const struct pt_kunit_fmt_cfg pt_kunit_iommu_cfgs[] = {
 	{ .name = "top0,dynamic", .features = BIT(PT_FEAT_DYNAMIC_TOP),
@@ -49,6 +51,7 @@ static const struct pt_kunit_fmt_cfg pt_kunit_iommu_cfgs[] = {
 		      BIT(PT_FEAT_FLUSH_RANGE_NO_GAPS),
 	  .top_level = 2, .vasz_lg2 = 48, .oasz_lg2 = 52, .granule_lg2 = 12 },
 };
+#endif
 #endif
 
 #endif
