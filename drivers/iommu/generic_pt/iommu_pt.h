@@ -244,8 +244,14 @@ static inline bool pt_iommu_incoherent(const struct pt_state *pts)
 	return pts_feature(pts, PT_FEAT_DMA_INCOHERENT);
 }
 
-static void pt_iommu_flush_items(const struct pt_state *pts,
-				 unsigned int first, unsigned int num)
+/*
+ * The walkers call this for every item they write, so the test stays
+ * inline and @pts is never passed out: that keeps the walk state in
+ * registers when the table is coherent.
+ */
+static __always_inline void pt_iommu_flush_items(const struct pt_state *pts,
+						 unsigned int first,
+						 unsigned int num)
 {
 	if (pt_iommu_incoherent(pts) && num)
 		pt_iommu_flush_mem(&pt_items(pts->table)[first],
@@ -268,12 +274,26 @@ static void pt_iommu_flush_table(struct pt_range *range, unsigned int level,
  * its flush; whoever finds the bit clear flushes the item itself, which is
  * harmless if the installer is doing the same.
  */
-static void pt_iommu_table_item_flushed(struct pt_state *pts)
+static noinline void pt_iommu_flush_table_item(struct pt_range *range,
+					       unsigned int level,
+					       struct pt_table_p *table,
+					       unsigned int index)
+{
+	struct pt_state pts = { .range = range, .level = level,
+				.table = table, .index = index };
+
+	pt_load_entry(&pts);
+	pt_iommu_flush_items(&pts, index, 1);
+	pt_set_sw_flush_bit(&pts);
+}
+
+static __always_inline void pt_iommu_table_item_flushed(struct pt_state *pts)
 {
 	if (!pt_iommu_incoherent(pts) || pt_test_sw_flush_bit(pts))
 		return;
-	pt_iommu_flush_items(pts, pts->index, 1);
-	pt_set_sw_flush_bit(pts);
+	pt_iommu_flush_table_item(pts->range, pts->level, pts->table,
+				  pts->index);
+	pts->entry |= pt_sw_flush_bit(pts);
 }
 
 /*
@@ -702,21 +722,78 @@ static __always_inline int __pt_map_check(struct pt_range *range, void *arg,
 
 PT_MAKE_WALKER(pt_walk_map_check, __pt_map_check);
 
-/* True if the @num items from the current one hold nothing */
-static inline bool pt_iommu_items_empty(const struct pt_state *pts,
-					unsigned int num)
+/*
+ * True if the @num items from the current one hold nothing. Unmap and new
+ * tables leave empty items all zero, so those are only read; an item with
+ * stray bits is decoded by the format.
+ */
+static __always_inline bool pt_iommu_items_empty(const struct pt_state *pts,
+						 unsigned int num)
 {
-	struct pt_state ipts = *pts;
+	const u64 *items = pt_items(pts->table);
+	struct pt_state ipts;
 	unsigned int i;
 
 	if (pts->type != PT_ENTRY_EMPTY)
 		return false;
-	for (i = 1; i < num; i++) {
+	for (i = 1; i < num; i++)
+		if (READ_ONCE(items[pts->index + i]))
+			break;
+	if (i >= num)
+		return true;
+	ipts = *pts;
+	for (; i < num; i++) {
 		ipts.index = pts->index + i;
 		if (pt_load_entry(&ipts) != PT_ENTRY_EMPTY)
 			return false;
 	}
 	return true;
+}
+
+/*
+ * Write the leaf the optimistic walk chose, whose @num items are empty,
+ * and after it as many more of the same size as fit, stopping at the end
+ * of the range or the table or at items that are not all zero. Once a
+ * leaf is the largest this level can have, and VA and OA are aligned to
+ * it, every leaf after it in the range is that size too, so there is no
+ * size to choose per leaf. Moves @pts past what it wrote.
+ *
+ * Return: the number of items written
+ */
+static __always_inline unsigned int
+pt_iommu_map_run(struct pt_state *pts, struct pt_iommu_map_args *map,
+		 u64 leaf_sizes, unsigned int leaf_lg2, unsigned int num)
+{
+	struct pt_range *range = pts->range;
+	const u64 *items = pt_items(pts->table);
+	unsigned int first = pts->index;
+	pt_vaddr_t leaves = 1;
+	unsigned int i;
+
+	if (leaf_lg2 == fls64(leaf_sizes) - 1) {
+		pt_vaddr_t len_m1 = range->last_va - range->va;
+
+		/* Whole leaves left in the range, at most the table's */
+		leaves = log2_div(len_m1, leaf_lg2) +
+			 log2_mod_eq_max_t(pt_vaddr_t, len_m1, leaf_lg2);
+		leaves = min_t(pt_vaddr_t, leaves,
+			       (pts->end_index - first) >>
+				       (leaf_lg2 - pt_table_item_lg2sz(pts)));
+	}
+	do {
+		pt_install_leaf(pts, map->oa, leaf_lg2, &map->attrs);
+		map->oa += oalog2_to_int(leaf_lg2);
+		pts->index += num;
+		if (!--leaves)
+			break;
+		for (i = 0; i != num; i++)
+			if (READ_ONCE(items[pts->index + i]))
+				break;
+	} while (i == num);
+	pt_iommu_flush_items(pts, first, pts->index - first);
+	if (pts->index < pts->end_index)
+		range->va = pt_index_to_va(pts);
+	return pts->index - first;
 }
 
 /*
@@ -757,10 +834,9 @@ static __always_inline int __pt_map_range(struct pt_range *range, void *arg,
 			} else if (pts.type == PT_ENTRY_OA) {
 				return -EADDRINUSE;
 			} else if (pt_iommu_items_empty(&pts, num)) {
-				pt_install_leaf(&pts, map->oa, leaf_lg2,
-						&map->attrs);
-				pt_iommu_flush_items(&pts, pts.index, num);
-				map->oa += oalog2_to_int(leaf_lg2);
+				num = pt_iommu_map_run(&pts, map, leaf_sizes,
+						       leaf_lg2, num);
+				continue;
 			} else {
 				return PT_MAP_NEED_TABLES;
 			}
