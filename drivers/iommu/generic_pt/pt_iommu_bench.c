@@ -22,6 +22,7 @@
 #include <linux/generic_pt/iommu.h>
 #include <linux/io-pgtable.h>
 #include <linux/iommu.h>
+#include <linux/iommu-debug-pagealloc.h>
 #include <linux/ktime.h>
 #include <linux/module.h>
 #include <linux/sizes.h>
@@ -223,9 +224,13 @@ static void pt_bench_core_target(struct pt_bench_target *t, const char *name,
 
 static const char *pt_bench_sanitizer_state(void)
 {
-	return IS_ENABLED(CONFIG_IOMMU_DEBUG_PAGEALLOC) ?
-		       "IOMMU_DEBUG_PAGEALLOC compiled in" :
-		       "IOMMU_DEBUG_PAGEALLOC compiled out";
+#if IS_ENABLED(CONFIG_IOMMU_DEBUG_PAGEALLOC)
+	if (static_key_enabled(&iommu_debug_pagealloc_enabled))
+		return "IOMMU_DEBUG_PAGEALLOC compiled in and on";
+	return "IOMMU_DEBUG_PAGEALLOC compiled in, off";
+#else
+	return "IOMMU_DEBUG_PAGEALLOC compiled out";
+#endif
 }
 
 /* ------------------------------------------------------- io-pgtable-arm */
@@ -655,6 +660,106 @@ static void pt_bench_core(struct kunit *test)
 	pt_bench_domain_free(domain);
 }
 
+/* ------------------------------------------------------- IOMMU_DEBUG_PAGEALLOC */
+
+/*
+ * The core target over real memory: the sanitizer counts only pages that
+ * have a page_ext, so each range of the batch maps a block of its own, and
+ * iova_to_phys() answers in the IOVA-equals-OA terms pt_bench_run() checks.
+ */
+struct pt_bench_real {
+	struct pt_bench_target t;
+	unsigned int stride_lg2;
+	struct page *blocks[PT_BENCH_BATCH];
+};
+
+static int pt_bench_real_map(struct pt_bench_target *t, unsigned long iova,
+			     phys_addr_t paddr, size_t pgsize, size_t pgcount)
+{
+	struct pt_bench_real *r = container_of(t, struct pt_bench_real, t);
+	unsigned long b = (iova - PT_BENCH_IOVA) >> r->stride_lg2;
+
+	return iommu_map(t->domain, iova, page_to_phys(r->blocks[b]),
+			 pgsize * pgcount, IOMMU_READ | IOMMU_WRITE,
+			 GFP_KERNEL);
+}
+
+static phys_addr_t pt_bench_real_iova_to_phys(struct pt_bench_target *t,
+					      unsigned long iova)
+{
+	struct pt_bench_real *r = container_of(t, struct pt_bench_real, t);
+	unsigned long b = (iova - PT_BENCH_IOVA) >> r->stride_lg2;
+	phys_addr_t phys = iommu_iova_to_phys(t->domain, iova);
+
+	if (!phys)
+		return 0;
+	return PT_BENCH_IOVA + (b << r->stride_lg2) +
+	       (phys - page_to_phys(r->blocks[b]));
+}
+
+static void pt_bench_real_row(struct kunit *test, struct iommu_domain *domain,
+			      size_t pgsize, size_t pgcount)
+{
+	/* The stride pt_bench_run() puts between the ranges of a batch */
+	unsigned long stride = max_t(unsigned long, pgsize * pgcount, SZ_4K);
+	unsigned int order = get_order(stride);
+	struct pt_bench_real *r;
+	struct pt_bench_row row;
+	char name[24];
+	unsigned int b;
+
+	r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	r->t = (struct pt_bench_target){
+		.name = "real pages",
+		.map = pt_bench_real_map,
+		.unmap = pt_bench_core_unmap,
+		.iova_to_phys = pt_bench_real_iova_to_phys,
+		.domain = domain,
+	};
+	r->stride_lg2 = ilog2(stride);
+	for (b = 0; b != PT_BENCH_BATCH; b++) {
+		r->blocks[b] = alloc_pages(GFP_KERNEL, order);
+		KUNIT_ASSERT_NOT_NULL(test, r->blocks[b]);
+	}
+	pt_bench_run(test, &r->t, pgsize, pgcount, &row);
+	for (b = 0; b != PT_BENCH_BATCH; b++)
+		__free_pages(r->blocks[b], order);
+	pt_bench_size_name(name, sizeof(name), pgsize, pgcount);
+	pt_bench_print(name, &row);
+}
+
+/*
+ * iommu_map() and iommu_unmap() of an AMD v1 domain over real pages, for
+ * IOMMU_DEBUG_PAGEALLOC compiled out, compiled in but off, and on:
+ * "iommupt bench --sanitizer" runs this case in each configuration.
+ */
+static void pt_bench_sanitizer(struct kunit *test)
+{
+	static const struct {
+		size_t pgsize;
+		size_t pgcount;
+	} rows[] = { { SZ_4K, 1 }, { SZ_2M, 1 }, { SZ_4K, 256 } };
+	struct pt_iommu_amdv1_cfg cfg = {
+		.common.hw_max_vasz_lg2 = 48,
+		.common.hw_max_oasz_lg2 = 52,
+		.starting_level = 3,
+	};
+	struct iommu_domain *domain = pt_bench_amdv1_alloc(&cfg);
+	char title[128];
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, domain);
+	snprintf(title, sizeof(title),
+		 "amdv1 through iommu_map()/iommu_unmap() on real pages, %s",
+		 pt_bench_sanitizer_state());
+	pt_bench_header(title);
+	for (i = 0; i != ARRAY_SIZE(rows); i++)
+		pt_bench_real_row(test, domain, rows[i].pgsize,
+				  rows[i].pgcount);
+	pt_bench_domain_free(domain);
+}
+
 static int pt_bench_init(struct kunit *test)
 {
 	pt_bench_measure_clock();
@@ -668,6 +773,7 @@ static struct kunit_case pt_bench_cases[] = {
 	KUNIT_CASE_SLOW(pt_bench_vtdss),
 	KUNIT_CASE_SLOW(pt_bench_armv8),
 	KUNIT_CASE_SLOW(pt_bench_core),
+	KUNIT_CASE_SLOW(pt_bench_sanitizer),
 	{}
 };
 
