@@ -780,16 +780,19 @@ pt_iommu_map_run(struct pt_state *pts, struct pt_iommu_map_args *map,
 			       (pts->end_index - first) >>
 				       (leaf_lg2 - pt_table_item_lg2sz(pts)));
 	}
-	do {
+	/*
+	 * The items after the first leaf are ours alone (the range covers
+	 * them), so find the empty run first and then only store.
+	 */
+	for (i = first + num; i != first + leaves * num; i++)
+		if (items[i])
+			break;
+	leaves = (i - first) >> (leaf_lg2 - pt_table_item_lg2sz(pts));
+	for (; leaves; leaves--) {
 		pt_install_leaf(pts, map->oa, leaf_lg2, &map->attrs);
 		map->oa += oalog2_to_int(leaf_lg2);
 		pts->index += num;
-		if (!--leaves)
-			break;
-		for (i = 0; i != num; i++)
-			if (READ_ONCE(items[pts->index + i]))
-				break;
-	} while (i == num);
+	}
 	pt_iommu_flush_items(pts, first, pts->index - first);
 	if (pts->index < pts->end_index)
 		range->va = pt_index_to_va(pts);
@@ -1083,12 +1086,12 @@ static int pt_iommu_request_last(unsigned long iova, size_t pgsize,
 	return 0;
 }
 
+/* Check a map request; on success @range is the range to map */
 static int pt_iommu_check_map(struct pt_common *common, unsigned long iova,
 			      phys_addr_t paddr, size_t pgsize, size_t pgcount,
-			      pt_vaddr_t *last_va)
+			      struct pt_range *range)
 {
-	struct pt_range range = pt_make_range(common, 0, 0);
-	unsigned int granule_lg2 = pt_iommu_granule_lg2(&range);
+	unsigned int granule_lg2;
 	phys_addr_t last_pa;
 	unsigned long last;
 	int ret;
@@ -1096,6 +1099,8 @@ static int pt_iommu_check_map(struct pt_common *common, unsigned long iova,
 	ret = pt_iommu_request_last(iova, pgsize, pgcount, &last);
 	if (ret)
 		return ret;
+	*range = pt_make_range(common, iova, last);
+	granule_lg2 = pt_iommu_granule_lg2(range);
 	if (log2_mod_t(u64, iova, granule_lg2) ||
 	    log2_mod_t(u64, paddr, granule_lg2) ||
 	    log2_mod_t(u64, last + 1, granule_lg2))
@@ -1105,9 +1110,7 @@ static int pt_iommu_check_map(struct pt_common *common, unsigned long iova,
 	if (common->max_oasz_lg2 < 64 &&
 	    log2_div_t(u64, last_pa, common->max_oasz_lg2))
 		return -ERANGE;
-	*last_va = last;
-	range = pt_make_range(common, iova, last);
-	if (pt_check_range(&range))
+	if (pt_check_range(range))
 		return -ERANGE;
 	return 0;
 }
@@ -1176,17 +1179,16 @@ PT_IOMMU_API int PT_IOMMU_NS(map_pages)(struct iommu_domain *domain,
 	pt_vaddr_t last_va;
 	int ret;
 
-	ret = pt_iommu_check_map(common, iova, paddr, pgsize, pgcount,
-				 &last_va);
+	ret = pt_iommu_check_map(common, iova, paddr, pgsize, pgcount, &range);
 	if (ret)
 		return ret;
 	ret = pt_iommu_set_prot(common, &map.attrs, prot);
 	if (ret)
 		return ret;
 	map.attrs.gfp = gfp;
+	last_va = range.last_va;
 
 	/* First without a check, under the tables that exist */
-	range = pt_make_range(common, iova, last_va);
 	if (pt_range_in_top(&range)) {
 		if (pgcount == 1 &&
 		    pgsize == log2_to_int(pt_iommu_granule_lg2(&range)))
