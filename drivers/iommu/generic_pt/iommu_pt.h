@@ -666,63 +666,6 @@ static inline u64 pt_iommu_map_sizes(const struct pt_state *pts,
 }
 
 /*
- * The check walk: what the map walk below will do, without writing. A
- * NULL table is one the map will create, so every item of it is empty.
- * Counts the new tables by level in the pool's needed[].
- */
-static __always_inline int __pt_map_check(struct pt_range *range, void *arg,
-					  unsigned int level,
-					  struct pt_table_p *table,
-					  pt_level_fn_t descend_fn)
-{
-	struct pt_state pts = pt_init(range, level, table);
-	struct pt_iommu_map_args *map = arg;
-	u64 leaf_sizes = pt_iommu_map_sizes(&pts, map);
-	unsigned int leaf_lg2;
-	unsigned int num;
-	int ret;
-
-	while (pts.index < pts.end_index) {
-		leaf_lg2 = pt_best_pgsize_lg2(leaf_sizes, range->va,
-					      range->last_va, map->oa);
-		if (table)
-			pt_load_entry(&pts);
-		else
-			pts.type = PT_ENTRY_EMPTY;
-		if (leaf_lg2) {
-			num = log2_to_int_t(unsigned int,
-					    leaf_lg2 - pt_table_item_lg2sz(&pts));
-			if (table && (num != 1 || pts.type != PT_ENTRY_EMPTY)) {
-				ret = pt_iommu_check_for_leaf(&pts, num);
-				if (ret)
-					return ret;
-			}
-			map->oa += oalog2_to_int(leaf_lg2);
-		} else {
-			if (pts.type == PT_ENTRY_OA)
-				return -EADDRINUSE;
-			if (!level)
-				return -EINVAL;
-			if (pts.type == PT_ENTRY_EMPTY) {
-				map->pool->needed[level - 1]++;
-				ret = descend_fn(range, arg, level - 1, NULL);
-			} else {
-				ret = pt_descend(&pts, arg, descend_fn);
-			}
-			if (ret)
-				return ret;
-			num = 1;
-		}
-		pts.index += num;
-		if (pts.index < pts.end_index)
-			range->va = pt_index_to_va(&pts);
-	}
-	return 0;
-}
-
-PT_MAKE_WALKER(pt_walk_map_check, __pt_map_check);
-
-/*
  * True if the @num items from the current one hold nothing. Unmap and new
  * tables leave empty items all zero, so those are only read; an item with
  * stray bits is decoded by the format.
@@ -799,22 +742,35 @@ pt_iommu_map_run(struct pt_state *pts, struct pt_iommu_map_args *map,
 	return pts->index - first;
 }
 
+/* The three walks of a map, one level function */
+enum pt_map_mode {
+	/*
+	 * What the checked walk will do, without writing: -EADDRINUSE, or
+	 * the new tables it needs counted by level in the pool's needed[].
+	 * A NULL table is one the map will create: all its items are empty.
+	 */
+	PT_MAP_CHECK,
+	/*
+	 * Before any check: only writes leaves into empty items under
+	 * tables that exist. At a missing table, or a leaf over items that
+	 * are not empty, it stops with PT_MAP_NEED_TABLES, and at a leaf in
+	 * the way with -EADDRINUSE; either way the caller clears the leaves
+	 * it wrote, which leaves the table exactly as it was.
+	 */
+	PT_MAP_OPTIMISTIC,
+	/* After a successful check, with the pool filled: cannot fail */
+	PT_MAP_CHECKED,
+};
+
 /*
  * Map the range at one level: the largest leaf that the alignment of the VA
  * and the OA, the length left and this level allow, else a table below.
- * After a successful check walk this cannot fail.
- *
- * The @optimistic walk runs before any check: it only writes leaves into
- * empty items under tables that exist. At a missing table, or a leaf over
- * items that are not empty, it stops with PT_MAP_NEED_TABLES, and at a
- * leaf in the way with -EADDRINUSE; either way the caller clears the leaves
- * it wrote, which leaves the table exactly as it was.
  */
 static __always_inline int __pt_map_range(struct pt_range *range, void *arg,
 					  unsigned int level,
 					  struct pt_table_p *table,
 					  pt_level_fn_t descend_fn,
-					  bool optimistic)
+					  enum pt_map_mode mode)
 {
 	struct pt_state pts = pt_init(range, level, table);
 	struct pt_iommu_map_args *map = arg;
@@ -826,11 +782,23 @@ static __always_inline int __pt_map_range(struct pt_range *range, void *arg,
 	while (pts.index < pts.end_index) {
 		leaf_lg2 = pt_best_pgsize_lg2(leaf_sizes, range->va,
 					      range->last_va, map->oa);
-		pt_load_entry(&pts);
+		if (mode != PT_MAP_CHECK || table)
+			pt_load_entry(&pts);
+		else
+			pts.type = PT_ENTRY_EMPTY;
 		if (leaf_lg2) {
 			num = log2_to_int_t(unsigned int,
 					    leaf_lg2 - pt_table_item_lg2sz(&pts));
-			if (!optimistic) {
+			if (mode == PT_MAP_CHECK) {
+				if (table &&
+				    (num != 1 || pts.type != PT_ENTRY_EMPTY)) {
+					ret = pt_iommu_check_for_leaf(&pts,
+								      num);
+					if (ret)
+						return ret;
+				}
+				map->oa += oalog2_to_int(leaf_lg2);
+			} else if (mode == PT_MAP_CHECKED) {
 				ret = pt_iommu_map_leaf(&pts, map, leaf_lg2);
 				if (ret)
 					return ret;
@@ -846,16 +814,22 @@ static __always_inline int __pt_map_range(struct pt_range *range, void *arg,
 		} else {
 			if (pts.type == PT_ENTRY_OA)
 				return -EADDRINUSE;
-			if (pts.type == PT_ENTRY_EMPTY) {
-				if (optimistic)
-					return PT_MAP_NEED_TABLES;
-				ret = pt_iommu_new_table(&pts, map);
-				if (ret)
-					return ret;
+			if (!level)
+				return -EINVAL;
+			if (pts.type == PT_ENTRY_TABLE) {
+				if (mode != PT_MAP_CHECK)
+					pt_iommu_table_item_flushed(&pts);
+				ret = pt_descend(&pts, arg, descend_fn);
+			} else if (mode == PT_MAP_OPTIMISTIC) {
+				return PT_MAP_NEED_TABLES;
+			} else if (mode == PT_MAP_CHECK) {
+				map->pool->needed[level - 1]++;
+				ret = descend_fn(range, arg, level - 1, NULL);
 			} else {
-				pt_iommu_table_item_flushed(&pts);
+				ret = pt_iommu_new_table(&pts, map);
+				if (!ret)
+					ret = pt_descend(&pts, arg, descend_fn);
 			}
-			ret = pt_descend(&pts, arg, descend_fn);
 			if (ret)
 				return ret;
 			num = 1;
@@ -867,8 +841,10 @@ static __always_inline int __pt_map_range(struct pt_range *range, void *arg,
 	return 0;
 }
 
-PT_IOMMU_WALKER_VARIANT(pt_walk_map, __pt_map_range, false);
-PT_IOMMU_WALKER_VARIANT(pt_walk_map_optimistic, __pt_map_range, true);
+PT_IOMMU_WALKER_VARIANT(pt_walk_map_check, __pt_map_range, PT_MAP_CHECK);
+PT_IOMMU_WALKER_VARIANT(pt_walk_map, __pt_map_range, PT_MAP_CHECKED);
+PT_IOMMU_WALKER_VARIANT(pt_walk_map_optimistic, __pt_map_range,
+			PT_MAP_OPTIMISTIC);
 
 /*
  * The fast path: one leaf of the smallest size, which lives at level 0,
