@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The kernel's VT-d second stage unit, unchanged, and its driver side */
+#include "../../../drivers/iommu/generic_pt/fmt/iommu_vtdss.c"
+#include "harness.h"
+
+#define VTD_SNP HF_FMT(0)
+#define VTD_FW HF_FMT(1)
+static const struct hcfg hfmt_cfgs[] = {
+	{ .name = "3lvl,va39", .level = 2, .vasz = 39, .oasz = 52 },
+	{ .name = "4lvl,va48", .level = 3, .vasz = 48, .oasz = 52 },
+	{ .name = "5lvl,va57", .level = 4, .vasz = 57, .oasz = 52 },
+	{ .name = "4lvl,va39", .level = 3, .vasz = 39, .oasz = 52 },
+	{ .name = "5lvl,va48", .level = 4, .vasz = 48, .oasz = 52 },
+	{ .name = "4lvl,va42,oa39", .level = 3, .vasz = 42, .oasz = 39 },
+	{ .name = "4lvl,va48,snp,fw", .level = 3, .vasz = 48, .oasz = 52,
+	  .features = VTD_SNP | VTD_FW },
+	{ .name = "3lvl,va39,incoherent", .level = 2, .vasz = 39, .oasz = 52,
+	  .features = HF_DMA_INCOHERENT },
+	{ .name = "4lvl,va48,no_gaps", .level = 3, .vasz = 48, .oasz = 52,
+	  .features = HF_NO_GAPS },
+};
+
+static void hfmt_cfg(const struct hcfg *hc, struct pt_iommu_vtdss_cfg *cfg)
+{
+	cfg->top_level = hc->level;
+}
+
+#include "fmt_glue.h"

@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The interface between the formats, each compiled from the kernel's
+ * drivers/iommu/generic_pt/fmt/iommu_FMT.c with the harness shims, and the
+ * test programs, which see no kernel header: a table is driven through
+ * struct hfmt exactly as an IOMMU driver drives it through iommu_domain_ops.
+ */
+#ifndef _IOMMUPT_HARNESS_H
+#define _IOMMUPT_HARNESS_H
+
+#include <linux/bits.h>
+#include <linux/types.h>
+
+/* Same values as <linux/iommu.h> */
+#define H_READ		BIT(0)
+#define H_WRITE		BIT(1)
+#define H_CACHE		BIT(2)
+#define H_NOEXEC	BIT(3)
+#define H_MMIO		BIT(4)
+#define H_PRIV		BIT(5)
+#define H_DIRTY_NO_CLEAR BIT(0)
+
+/* Same values as enum pt_features */
+#define HF_DMA_INCOHERENT	BIT(0)
+#define HF_FULL_VA		BIT(1)
+#define HF_DYNAMIC_TOP		BIT(2)
+#define HF_SIGN_EXTEND		BIT(3)
+#define HF_FLUSH_RANGE		BIT(4)
+#define HF_NO_GAPS		BIT(5)
+#define HF_FMT(n)		BIT(6 + (n))
+
+/**
+ * struct hcfg - One configuration of a format
+ * @name: Short name, unique within the format
+ * @features: enum pt_features bits
+ * @vasz: hw_max_vasz_lg2
+ * @oasz: hw_max_oasz_lg2
+ * @level: starting or top level for the formats that take one
+ * @granule_lg2: The smallest page, lg2
+ * @sizes: Every page size the hardware manual allows this configuration,
+ *     independent of the code: the model maps with these
+ * @va_bits: IOVA bits the configuration translates (the low half with
+ *     sign extension)
+ * @dirty_dbm: Only writable leaves become dirty (Arm DBM); else all leaves
+ * @dirty: The configuration tracks dirty state at all
+ */
+struct hcfg {
+	const char *name;
+	unsigned int features;
+	u8 vasz;
+	u8 oasz;
+	s8 level;
+	u8 granule_lg2;
+	u64 sizes;
+	u8 va_bits;
+	bool dirty_dbm;
+	bool dirty;
+};
+
+struct htable;
+
+/**
+ * struct hfmt - One format compiled from the kernel sources
+ * @name: The format name of the kernel symbols (amdv1, mock, ...)
+ * @cfgs: Its configurations
+ * @num_cfgs: How many
+ * @create: pt_iommu_FMT_init() on a new domain; NULL and *err on failure
+ * @destroy: pt_iommu_deinit() and the domain freed
+ * @map: map_pages()
+ * @unmap: unmap_pages() then the driver's IOTLB sync
+ * @iova_to_phys: iova_to_phys()
+ * @set_dirty: pt_iommu_FMT_set_dirty(), what the hardware does on a write
+ * @read_and_clear_dirty: read_and_clear_dirty() then the IOTLB sync
+ * @pgsize_bitmap: The domain's pgsize_bitmap after init
+ * @top: The top level and the VA bits it reaches, as hw_info() tells it
+ * @sw_bits: Item bits the CPU may set without a write back (the software
+ *     flush bit), ignored when the device view is compared
+ * @top_unused: The part of the top table's memory past its last item (a
+ *     top narrower than a table), which no walker reads: [*start, *end)
+ */
+struct hfmt {
+	const char *name;
+	const struct hcfg *cfgs;
+	unsigned int num_cfgs;
+	struct htable *(*create)(const struct hcfg *cfg, int *err);
+	void (*destroy)(struct htable *t);
+	int (*map)(struct htable *t, u64 iova, u64 pa,
+		   u64 pgsize, u64 pgcount, int prot,
+		   u64 *mapped);
+	u64 (*unmap)(struct htable *t, u64 iova, u64 pgsize, u64 pgcount);
+	u64 (*iova_to_phys)(struct htable *t, u64 iova);
+	int (*set_dirty)(struct htable *t, u64 iova);
+	int (*read_and_clear_dirty)(struct htable *t, u64 iova,
+				    u64 size, unsigned long flags);
+	u64 (*pgsize_bitmap)(struct htable *t);
+	unsigned int (*top_level)(struct htable *t);
+	u64 (*sw_bits)(struct htable *t);
+	void (*top_unused)(struct htable *t, void **start, void **end);
+};
+
+#ifndef U64_MAX
+#define U64_MAX (~(u64)0)
+#endif
+
+extern const struct hfmt hfmt_amdv1, hfmt_mock, hfmt_x86_64, hfmt_vtdss,
+	hfmt_armv8;
+extern const struct hfmt *const hfmts[];
+/* The format of a fuzz target, hfmt_FMT set at link time: see the Makefile */
+extern const struct hfmt iommupt_fuzz_fmt;
+extern const unsigned int num_hfmts;
+
+/* What the driver side saw during the last operation */
+struct hrange {
+	u64 start, last;
+};
+
+#define H_MAX_RECORDS 4096
+struct hrecord {
+	/* IOTLB invalidations (iotlb_sync with a non-empty gather) */
+	struct hrange flushed[H_MAX_RECORDS];
+	unsigned int num_flushed;
+	/* read_and_clear_dirty() reports */
+	struct hrange dirty[H_MAX_RECORDS];
+	unsigned int num_dirty;
+	bool overflow;
+	/* change_top() calls */
+	unsigned int top_changes;
+	unsigned int last_top_level;
+};
+
+extern struct hrecord hrec;
+void hrec_reset(void);
+void hrec_flushed(u64 start, u64 last);
+
+/* mem.c: table memory */
+void hmem_init(void);
+long hmem_pages_in_use(void);
+long hmem_iommu_pages(void);
+/* Forget the allocation count between tables */
+void hmem_reset(void);
+/* End an RCU grace period: run the callbacks call_rcu() queued */
+void hrcu_barrier(void);
+/* Fail the n-th allocation from now (1 = the next one); 0 never */
+void hmem_fail_alloc_at(unsigned int n);
+unsigned int hmem_allocs(void);
+/*
+ * Compare the device view of every page in use, but for @sw_bits and the
+ * bytes [@skip_start, @skip_end) that no walker reads
+ */
+bool hmem_device_view_ok(u64 sw_bits, void *skip_start, void *skip_end,
+			 char *why, size_t len);
+/* The hardware wrote the table itself: make its view match the CPU's */
+void hmem_device_view_sync(void);
+
+/* Problems the shims saw: WARN_ON in the page table code, bad pointers */
+extern unsigned int hwarns;
+extern char hwarn_msg[256];
+
+#endif
