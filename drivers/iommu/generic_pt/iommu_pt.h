@@ -466,11 +466,12 @@ PT_IOMMU_EXPORT(iova_to_phys);
  * a map changes nothing until it cannot fail any more: a read-only walk
  * checks that the range is free and counts the tables the map needs, those
  * are allocated, and only then does a second walk write, taking its new
- * tables from that pool. The common case, one granule under tables that
- * exist, is a single walk that checks every level before it writes.
+ * tables from that pool. The common cases, one page or a run of leaves
+ * under tables that exist, are a single walk that writes only into empty
+ * items and can take back exactly what it wrote.
  */
 
-/* Internal code of the single granule walk: it needs a new table */
+/* Internal code of the unchecked walks: use the checked one */
 #define PT_MAP_NEED_TABLES (-EAGAIN)
 
 /* Unpublished tables for one map, by the level of the table */
@@ -485,7 +486,9 @@ struct pt_iommu_map_args {
 	struct pt_write_attrs attrs;
 	/* The OA the next leaf maps */
 	pt_oaddr_t oa;
-	/* The new tables of the map; not used by the single granule walk */
+	/* lg2 of the page of a one page map */
+	unsigned int leaf_lg2;
+	/* The new tables of the map; not used by the one page walk */
 	struct pt_iommu_table_pool *pool;
 	/* Empty tables a leaf replaced, freed after an IOTLB flush */
 	struct iommu_iotlb_gather replaced;
@@ -847,9 +850,11 @@ PT_IOMMU_WALKER_VARIANT(pt_walk_map_optimistic, __pt_map_range,
 			PT_MAP_OPTIMISTIC);
 
 /*
- * The fast path: one leaf of the smallest size, which lives at level 0,
- * under tables that exist. Nothing is written before the leaf, so a
- * failure changes nothing.
+ * The fast path: one page, (pgsize, 1), that is one leaf of a level whose
+ * item is that size, under tables that exist. Nothing is written before
+ * the leaf, so a failure changes nothing. Anything else, a contiguous
+ * size, a missing table or an empty table to replace, goes to the other
+ * walks.
  */
 static __always_inline int __pt_map_one(struct pt_range *range, void *arg,
 					unsigned int level,
@@ -858,20 +863,24 @@ static __always_inline int __pt_map_one(struct pt_range *range, void *arg,
 {
 	struct pt_state pts = pt_init(range, level, table);
 	struct pt_iommu_map_args *map = arg;
+	unsigned int item_lg2 = pt_table_item_lg2sz(&pts);
 
 	pt_load_entry(&pts);
-	if (level == 0) {
-		if (pts.type != PT_ENTRY_EMPTY)
-			return -EADDRINUSE;
-		pt_install_leaf(&pts, map->oa, pt_table_item_lg2sz(&pts),
-				&map->attrs);
-		pt_iommu_flush_items(&pts, pts.index, 1);
-		map->oa += oalog2_to_int(pt_table_item_lg2sz(&pts));
-		return 0;
-	}
 	if (pts.type == PT_ENTRY_OA)
 		return -EADDRINUSE;
-	if (pts.type == PT_ENTRY_EMPTY)
+	if (item_lg2 == map->leaf_lg2) {
+		if (pts.type != PT_ENTRY_EMPTY ||
+		    !(pt_iommu_map_sizes(&pts, map) & BIT_ULL(item_lg2)) ||
+		    log2_mod(range->va, item_lg2) ||
+		    oalog2_mod(map->oa, item_lg2))
+			return PT_MAP_NEED_TABLES;
+		pt_install_leaf(&pts, map->oa, item_lg2, &map->attrs);
+		pt_iommu_flush_items(&pts, pts.index, 1);
+		map->oa += oalog2_to_int(item_lg2);
+		return 0;
+	}
+	if (!level || item_lg2 < map->leaf_lg2 ||
+	    pts.type == PT_ENTRY_EMPTY)
 		return PT_MAP_NEED_TABLES;
 	pt_iommu_table_item_flushed(&pts);
 	return pt_descend(&pts, arg, descend_fn);
@@ -1166,10 +1175,13 @@ PT_IOMMU_API int PT_IOMMU_NS(map_pages)(struct iommu_domain *domain,
 
 	/* First without a check, under the tables that exist */
 	if (pt_range_in_top(&range)) {
-		if (pgcount == 1 &&
-		    pgsize == log2_to_int(pt_iommu_granule_lg2(&range)))
+		ret = PT_MAP_NEED_TABLES;
+		if (pgcount == 1) {
+			map.leaf_lg2 = __ffs(pgsize);
 			ret = pt_walk_map_one(&range, &map);
-		else
+		}
+		/* The one page walk writes nothing unless it succeeds */
+		if (ret == PT_MAP_NEED_TABLES)
 			ret = pt_walk_map_optimistic(&range, &map);
 		if (ret && map.oa != paddr) {
 			pt_iommu_map_undo(common, iova, map.oa - paddr);
