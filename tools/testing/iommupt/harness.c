@@ -8,9 +8,13 @@
  * that crashes and sanitizer reports are minimised as well as mismatches.
  *
  *   iommupt-harness [--format F[,F]] [--config NAME] [--ops N] [--seed S]
- *                   [--epoch K] [--epoch-ops E] [--jobs J]
+ *                   [--epoch K] [--epoch-ops E] [--jobs J] [--regress DIR]
  *   iommupt-harness --format F --config NAME --replay FILE
+ *
+ * --regress DIR first replays every DIR/NAME.ops, the sequences of fixed
+ * failures, each of which names its format and configuration.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -50,6 +54,7 @@ static struct {
 	unsigned long epoch_ops;
 	unsigned int jobs;
 	const char *replay;
+	const char *regress;
 	const char *out_dir;
 } opt = {
 	.ops = 1000000,
@@ -225,47 +230,122 @@ static int run_format(unsigned int fi, struct totals *tot)
 	return 1;
 }
 
-static int replay(void)
+static const struct hcfg *find_cfg(const char *fmt_name, const char *cfg_name,
+				   const struct hfmt **fmt)
 {
-	const struct hfmt *fmt = NULL;
-	const struct hcfg *cfg = NULL;
+	unsigned int i, j;
+
+	for (i = 0; i != num_hfmts; i++) {
+		if (!fmt_name || strcmp(fmt_name, hfmts[i]->name))
+			continue;
+		for (j = 0; cfg_name && j != hfmts[i]->num_cfgs; j++) {
+			if (!strcmp(hfmts[i]->cfgs[j].name, cfg_name)) {
+				*fmt = hfmts[i];
+				return &hfmts[i]->cfgs[j];
+			}
+		}
+	}
+	return NULL;
+}
+
+/* The operations of a file hop_print() wrote; its "# FMT CONFIG" line too */
+static struct hop *read_ops(const char *path, size_t *num, char *fmt_name,
+			    char *cfg_name)
+{
 	struct hop *ops = NULL;
 	size_t n = 0, cap = 0;
 	char line[512];
-	unsigned int i;
 	FILE *f;
 
-	for (i = 0; i != num_hfmts; i++)
-		if (opt.formats && !strcmp(opt.formats, hfmts[i]->name))
-			fmt = hfmts[i];
-	for (i = 0; fmt && opt.config && i != fmt->num_cfgs; i++)
-		if (!strcmp(fmt->cfgs[i].name, opt.config))
-			cfg = &fmt->cfgs[i];
-	if (!cfg) {
-		fprintf(stderr, "iommupt-harness: give one --format and its --config\n");
-		return 2;
-	}
-	f = fopen(opt.replay, "r");
+	f = fopen(path, "r");
 	if (!f) {
-		perror(opt.replay);
-		return 2;
+		perror(path);
+		exit(2);
 	}
 	while (fgets(line, sizeof(line), f)) {
+		if (line[0] == '#') {
+			/* The first comment line names the configuration */
+			if (fmt_name && !fmt_name[0])
+				sscanf(line, "# %31s %127[^\n]", fmt_name,
+				       cfg_name);
+			continue;
+		}
 		if (n == cap) {
 			cap = cap ? 2 * cap : 64;
 			ops = realloc(ops, cap * sizeof(*ops));
+			if (!ops)
+				abort();
 		}
 		if (hop_parse(line, &ops[n]))
 			n++;
 	}
 	fclose(f);
-	printf("replaying %zu operations on %s %s\n", n, fmt->name, cfg->name);
-	if (hops_replay(fmt, cfg, ops, n, true) >= 0) {
-		printf("0 passed, 1 failed\n");
-		return 1;
+	*num = n;
+	return ops;
+}
+
+static int replay(void)
+{
+	const struct hfmt *fmt = NULL;
+	const struct hcfg *cfg = find_cfg(opt.formats, opt.config, &fmt);
+	struct hop *ops;
+	bool failed;
+	size_t n;
+
+	if (!cfg) {
+		fprintf(stderr, "iommupt-harness: give one --format and its --config\n");
+		return 2;
 	}
-	printf("1 passed, 0 failed\n");
-	return 0;
+	ops = read_ops(opt.replay, &n, NULL, NULL);
+	printf("replaying %zu operations on %s %s\n", n, fmt->name, cfg->name);
+	fflush(stdout);
+	failed = hops_replay(fmt, cfg, ops, n, true) >= 0;
+	free(ops);
+	printf("%d passed, %d failed\n", !failed, failed);
+	return failed;
+}
+
+/*
+ * Regression tests: every DIR/NAME.ops names its format and configuration
+ * in a "# FMT CONFIG" line and must run clean.
+ */
+static void regress(struct totals *tot)
+{
+	struct dirent *de;
+	DIR *dir = opendir(opt.regress);
+
+	if (!dir) {
+		perror(opt.regress);
+		exit(2);
+	}
+	while ((de = readdir(dir))) {
+		char path[1024], fmt_name[32] = "", cfg_name[128] = "";
+		const struct hfmt *fmt = NULL;
+		const struct hcfg *cfg;
+		struct hop *ops;
+		size_t n, len = strlen(de->d_name);
+
+		if (len < 5 || strcmp(de->d_name + len - 4, ".ops"))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", opt.regress, de->d_name);
+		ops = read_ops(path, &n, fmt_name, cfg_name);
+		cfg = find_cfg(fmt_name, cfg_name, &fmt);
+		if (!cfg) {
+			printf("FAIL regression %s: no configuration \"%s %s\"\n",
+			       path, fmt_name, cfg_name);
+			tot->failed++;
+		} else if (hops_fail(fmt, cfg, ops, n)) {
+			printf("FAIL regression %s (%s %s)\n", path, fmt->name,
+			       cfg->name);
+			printf("  see it: iommupt harness --format %s --config '%s' --replay %s\n",
+			       fmt->name, cfg->name, path);
+			tot->failed++;
+		} else {
+			tot->passed++;
+		}
+		free(ops);
+	}
+	closedir(dir);
 }
 
 static void usage(void)
@@ -273,7 +353,7 @@ static void usage(void)
 	fprintf(stderr,
 		"iommupt-harness [--format F[,F...]] [--config NAME] [--ops N]\n"
 		"                       [--seed S] [--epoch K] [--epoch-ops E] [--jobs J]\n"
-		"                       [--replay FILE] [--out DIR] [--list]\n");
+		"                       [--replay FILE] [--regress DIR] [--out DIR] [--list]\n");
 	exit(2);
 }
 
@@ -297,6 +377,7 @@ int main(int argc, char **argv)
 		{ "epoch-ops", required_argument, NULL, 'E' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "replay", required_argument, NULL, 'r' },
+		{ "regress", required_argument, NULL, 'R' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "list", no_argument, NULL, 'l' },
 		{}
@@ -339,6 +420,9 @@ int main(int argc, char **argv)
 		case 'o':
 			opt.out_dir = optarg;
 			break;
+		case 'R':
+			opt.regress = optarg;
+			break;
 		case 'l':
 			list();
 			return 0;
@@ -362,8 +446,10 @@ int main(int argc, char **argv)
 	printf("iommupt harness: seed %#lx, %lu operations per format, %lu per table\n",
 	       opt.seed, opt.ops, opt.epoch_ops);
 	fflush(stdout);
-	tot = mmap(NULL, sizeof(*tot) * num_hfmts, PROT_READ | PROT_WRITE,
+	tot = mmap(NULL, sizeof(*tot) * (num_hfmts + 1), PROT_READ | PROT_WRITE,
 		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (opt.regress)
+		regress(&tot[num_hfmts]);
 	for (i = 0; i != num_hfmts; i++) {
 		int status;
 
@@ -394,10 +480,11 @@ int main(int argc, char **argv)
 	{
 		unsigned int passed = 0, failed = 0;
 
-		for (i = 0; i != num_hfmts; i++) {
+		for (i = 0; i <= num_hfmts; i++) {
 			passed += tot[i].passed;
 			failed += tot[i].failed;
 		}
+		rc |= tot[num_hfmts].failed != 0;
 		if (!passed && !failed) {
 			fprintf(stderr, "no format or configuration matched\n");
 			return 2;

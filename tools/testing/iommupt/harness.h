@@ -36,13 +36,9 @@
  * @vasz: hw_max_vasz_lg2
  * @oasz: hw_max_oasz_lg2
  * @level: starting or top level for the formats that take one
- * @granule_lg2: The smallest page, lg2
- * @sizes: Every page size the hardware manual allows this configuration,
- *     independent of the code: the model maps with these
- * @va_bits: IOVA bits the configuration translates (the low half with
- *     sign extension)
- * @dirty_dbm: Only writable leaves become dirty (Arm DBM); else all leaves
- * @dirty: The configuration tracks dirty state at all
+ *
+ * What the configuration allows (page sizes, VA and OA bits, dirty
+ * tracking) the model works out by itself, see model.c.
  */
 struct hcfg {
 	const char *name;
@@ -50,11 +46,6 @@ struct hcfg {
 	u8 vasz;
 	u8 oasz;
 	s8 level;
-	u8 granule_lg2;
-	u64 sizes;
-	u8 va_bits;
-	bool dirty_dbm;
-	bool dirty;
 };
 
 struct htable;
@@ -72,7 +63,7 @@ struct htable;
  * @set_dirty: pt_iommu_FMT_set_dirty(), what the hardware does on a write
  * @read_and_clear_dirty: read_and_clear_dirty() then the IOTLB sync
  * @pgsize_bitmap: The domain's pgsize_bitmap after init
- * @top: The top level and the VA bits it reaches, as hw_info() tells it
+ * @top_level: The top level of the table now
  * @sw_bits: Item bits the CPU may set without a write back (the software
  *     flush bit), ignored when the device view is compared
  * @top_unused: The part of the top table's memory past its last item (a
