@@ -201,10 +201,12 @@ static bool check_top(struct hctx *c)
 }
 
 /*
- * The device view is compared every few operations, which is most of the
- * cost of an incoherent configuration, and at the end of each table.
+ * The device view is compared after every operation: a later write back of
+ * the same cache line can hide a missing one, and the walker could have
+ * used the stale item in between. It is most of the cost of an incoherent
+ * configuration; a larger period trades findings for speed.
  */
-#define DEVICE_VIEW_EVERY 4
+#define DEVICE_VIEW_EVERY 1
 
 static bool check_memory(struct hctx *c, bool device_view)
 {
