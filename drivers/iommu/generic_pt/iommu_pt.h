@@ -435,9 +435,12 @@ static __always_inline int __pt_iova_to_phys(struct pt_range *range,
 PT_MAKE_WALKER(pt_walk_iova_to_phys, __pt_iova_to_phys);
 
 /**
+ * DOC: pt_iommu_FMT_iova_to_phys()
+ *
  * pt_iommu_FMT_iova_to_phys() - The physical address an IOVA maps to
- * @domain: The domain of the table
- * @iova: The IOVA
+ *
+ * - @domain: The domain of the table
+ * - @iova: The IOVA
  *
  * A direct walk with no lock; see &struct iommu_domain_ops.
  *
@@ -1126,15 +1129,18 @@ static void pt_iommu_map_undo(struct pt_common *common, pt_vaddr_t va,
 }
 
 /**
+ * DOC: pt_iommu_FMT_map_pages()
+ *
  * pt_iommu_FMT_map_pages() - Map a physically contiguous range
- * @domain: The domain of the table
- * @iova: First IOVA
- * @paddr: First physical address
- * @pgsize: Size of each page
- * @pgcount: Number of pages
- * @prot: IOMMU_READ, IOMMU_WRITE, ...
- * @gfp: Allocation flags for new tables
- * @mapped: Incremented by the bytes mapped
+ *
+ * - @domain: The domain of the table
+ * - @iova: First IOVA
+ * - @paddr: First physical address
+ * - @pgsize: Size of each page
+ * - @pgcount: Number of pages
+ * - @prot: IOMMU_READ, IOMMU_WRITE, ...
+ * - @gfp: Allocation flags for new tables
+ * - @mapped: Incremented by the bytes mapped
  *
  * The request is treated as one range of pgsize * pgcount bytes, mapped
  * with the largest leaves that the alignment of the IOVA and the physical
@@ -1329,12 +1335,15 @@ static size_t pt_iommu_unmap_range(struct pt_iommu *iommu_table,
 }
 
 /**
+ * DOC: pt_iommu_FMT_unmap_pages()
+ *
  * pt_iommu_FMT_unmap_pages() - Unmap a range
- * @domain: The domain of the table
- * @iova: First IOVA
- * @pgsize: Size of each page
- * @pgcount: Number of pages
- * @iotlb_gather: Gathers the range to flush and the tables to free after it
+ *
+ * - @domain: The domain of the table
+ * - @iova: First IOVA
+ * - @pgsize: Size of each page
+ * - @pgcount: Number of pages
+ * - @iotlb_gather: Gathers the range to flush and the tables to free after it
  *
  * Removes the leaves of the range and the tables it covers whole. It stops
  * at the first IOVA that is not mapped, and never splits a leaf that the
@@ -1414,12 +1423,15 @@ static __always_inline int __pt_read_and_clear_dirty(struct pt_range *range,
 PT_MAKE_WALKER(pt_walk_read_and_clear_dirty, __pt_read_and_clear_dirty);
 
 /**
+ * DOC: pt_iommu_FMT_read_and_clear_dirty()
+ *
  * pt_iommu_FMT_read_and_clear_dirty() - Report and clean dirty leaves
- * @domain: The domain of the table
- * @iova: First IOVA
- * @size: Bytes from @iova
- * @flags: IOMMU_DIRTY_NO_CLEAR to only report
- * @dirty: Where to record the dirty IOVA ranges
+ *
+ * - @domain: The domain of the table
+ * - @iova: First IOVA
+ * - @size: Bytes from @iova
+ * - @flags: IOMMU_DIRTY_NO_CLEAR to only report
+ * - @dirty: Where to record the dirty IOVA ranges
  *
  * Every leaf the hardware marked dirty is recorded whole (clipped to the
  * request) and, unless IOMMU_DIRTY_NO_CLEAR, made clean. The driver flushes
@@ -1469,10 +1481,13 @@ static __always_inline int __pt_set_dirty(struct pt_range *range, void *arg,
 PT_MAKE_WALKER(pt_walk_set_dirty, __pt_set_dirty);
 
 /**
+ * DOC: pt_iommu_FMT_set_dirty()
+ *
  * pt_iommu_FMT_set_dirty() - Mark the leaf of an IOVA dirty, as hardware
  *     would on a write through it
- * @table: The table
- * @iova: An IOVA inside the leaf
+ *
+ * - @table: The table
+ * - @iova: An IOVA inside the leaf
  *
  * For tests and mock drivers (the iommufd selftest) that play the hardware.
  *
@@ -1561,11 +1576,14 @@ static int pt_iommu_check_cfg(struct pt_iommu *iommu_table,
 }
 
 /**
+ * DOC: pt_iommu_FMT_init()
+ *
  * pt_iommu_FMT_init() - Initialise an empty IOMMU page table
- * @table: The table, with iommu.nid and, for %PT_FEAT_DYNAMIC_TOP,
- *     iommu.driver_ops set by the driver
- * @cfg: What the driver and the hardware need
- * @gfp: Allocation flags for the top table
+ *
+ * - @table: The table, with iommu.nid and, for %PT_FEAT_DYNAMIC_TOP,
+ *   iommu.driver_ops set by the driver
+ * - @cfg: What the driver and the hardware need
+ * - @gfp: Allocation flags for the top table
  *
  * Checks @cfg against the format and the hardware limits it states, then
  * allocates the top table. On success the domain's pgsize_bitmap and
@@ -1623,9 +1641,12 @@ PT_IOMMU_API int PT_IOMMU_NS(init)(struct PT_IOMMU_FMT_T *table,
 PT_IOMMU_EXPORT(init);
 
 /**
+ * DOC: pt_iommu_FMT_hw_info()
+ *
  * pt_iommu_FMT_hw_info() - What the driver programs into the hardware
- * @table: An initialised table
- * @info: Filled with the format's description of the top of the table
+ *
+ * - @table: An initialised table
+ * - @info: Filled with the format's description of the top of the table
  *
  * With %PT_FEAT_DYNAMIC_TOP the answer changes as the table grows; call it
  * under the top lock or use &pt_iommu_driver_ops.change_top.
