@@ -1235,6 +1235,7 @@ static __always_inline int __pt_unmap_range(struct pt_range *range,
 	struct pt_iommu_unmap_args *unmap = arg;
 	unsigned int written = pts.index;
 	unsigned int first = pts.index;
+	unsigned int contig_lg2;
 	unsigned int oasz_lg2;
 	bool covered;
 	int ret = 0;
@@ -1250,9 +1251,12 @@ static __always_inline int __pt_unmap_range(struct pt_range *range,
 				ret = PT_WALK_STOP;
 				goto out;
 			}
-			pt_clear_entry(&pts, pt_entry_num_contig_lg2(&pts));
+			/* Fully covered, so pts.index is the first item */
+			contig_lg2 = pt_entry_num_contig_lg2(&pts);
+			pt_clear_entry(&pts, contig_lg2);
 			unmap->unmapped += log2_to_int(oasz_lg2);
-			written = pts.index + 1;
+			written = pts.index +
+				  log2_to_int_t(unsigned int, contig_lg2);
 			break;
 		case PT_ENTRY_TABLE:
 			covered = pt_entry_fully_covered(&pts,
