@@ -368,12 +368,14 @@ void __iommu_debug_domain_free(struct iommu_domain *domain)
 	if (!dd)
 		return;
 
-	if (dd->ops && dd->ops->walk && domain->pgsize_bitmap &&
-	    domain->geometry.aperture_end) {
+	/*
+	 * The whole IOVA space, not the aperture: the aperture of a sign
+	 * extended table is only its lower half.
+	 */
+	if (dd->ops && dd->ops->walk && domain->pgsize_bitmap) {
 		state.granule = domain_granule(domain);
-		dd->ops->walk(domain, domain->geometry.aperture_start,
-			      domain->geometry.aperture_end,
-			      iommu_debug_uncount_leaf, &state);
+		dd->ops->walk(domain, 0, ULONG_MAX, iommu_debug_uncount_leaf,
+			      &state);
 	}
 	kfree_rcu(dd, rcu);
 }
@@ -424,11 +426,10 @@ static void iommu_debug_find_mapping(struct iommu_debug_report *report,
 	hash_for_each(iommu_debug_domains, bkt, dd, node) {
 		struct iommu_domain *domain = dd->domain;
 
-		if (!dd->ops || !dd->ops->walk || !domain->geometry.aperture_end)
+		if (!dd->ops || !dd->ops->walk)
 			continue;
-		dd->ops->walk(domain, domain->geometry.aperture_start,
-			      domain->geometry.aperture_end,
-			      iommu_debug_search_leaf, &search);
+		dd->ops->walk(domain, 0, ULONG_MAX, iommu_debug_search_leaf,
+			      &search);
 		if (search.found) {
 			report->domain = domain;
 			report->iova = search.iova;
