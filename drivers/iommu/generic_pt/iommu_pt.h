@@ -49,12 +49,12 @@
  */
 #ifdef GENERIC_PT_KUNIT
 #define PT_IOMMU_NS(fn) \
-	CONCATENATE(CONCATENATE(pt_iommu_kunit_, PT_FMT), CONCATENATE(_, fn))
+	CONCATENATE(CONCATENATE(pt_iommu_kunit_, PT_FMT_NAME), CONCATENATE(_, fn))
 #define PT_IOMMU_API static
 #define PT_IOMMU_EXPORT(fn) __ADDRESSABLE(PT_IOMMU_NS(fn))
 #else
 #define PT_IOMMU_NS(fn) \
-	CONCATENATE(CONCATENATE(pt_iommu_, PT_FMT), CONCATENATE(_, fn))
+	CONCATENATE(CONCATENATE(pt_iommu_, PT_FMT_NAME), CONCATENATE(_, fn))
 #define PT_IOMMU_API
 #define PT_IOMMU_EXPORT(fn) \
 	EXPORT_SYMBOL_NS_GPL(PT_IOMMU_NS(fn), GENERIC_PT_IOMMU)
@@ -432,7 +432,7 @@ static __always_inline int __pt_iova_to_phys(struct pt_range *range,
 	return 0;
 }
 
-PT_MAKE_WALKER(pt_walk_iova_to_phys, __pt_iova_to_phys);
+PT_MAKE_DESCENT(pt_walk_iova_to_phys, __pt_iova_to_phys);
 
 /**
  * DOC: pt_iommu_FMT_iova_to_phys()
@@ -489,12 +489,15 @@ struct pt_iommu_map_args {
 	struct pt_write_attrs attrs;
 	/* The OA the next leaf maps */
 	pt_oaddr_t oa;
-	/* lg2 of the page of a one page map */
+	/* lg2 of the page of a one page map, set for that walk only */
 	unsigned int leaf_lg2;
-	/* The new tables of the map; not used by the one page walk */
+	/* The new tables of the map, set for the check and checked walks */
 	struct pt_iommu_table_pool *pool;
-	/* Empty tables a leaf replaced, freed after an IOTLB flush */
-	struct iommu_iotlb_gather replaced;
+	/*
+	 * Empty tables a leaf replaced, freed after an IOTLB flush; not
+	 * used by the one page and optimistic walks
+	 */
+	struct iommu_iotlb_gather *replaced;
 };
 
 static void pt_iommu_pool_init(struct pt_iommu_table_pool *pool)
@@ -631,11 +634,11 @@ static void pt_iommu_clear_for_leaf(struct pt_state *pts,
 		if (pt_load_entry(&ipts) != PT_ENTRY_TABLE)
 			continue;
 		pt_iommu_walk_tables(&all, ipts.level - 1, pt_table_ptr(&ipts),
-				     false, &map->replaced.freelist);
+				     false, &map->replaced->freelist);
 		tables = true;
 	}
 	if (tables)
-		iommu_iotlb_gather_add_range(&map->replaced, pts->range->va,
+		iommu_iotlb_gather_add_range(map->replaced, pts->range->va,
 					     log2_to_int(pt_table_item_lg2sz(pts)) *
 						     num);
 }
@@ -671,6 +674,19 @@ static inline u64 pt_iommu_map_sizes(const struct pt_state *pts,
 	return pt_leaf_sizes(pts) & map->iommu_table->domain.pgsize_bitmap;
 }
 
+/* True if the @num items from @index are all zero */
+static __always_inline bool pt_iommu_items_zero(const u64 *items,
+						unsigned int index,
+						unsigned int num)
+{
+	unsigned int i;
+
+	for (i = 0; i != num; i++)
+		if (READ_ONCE(items[index + i]))
+			return false;
+	return true;
+}
+
 /*
  * True if the @num items from the current one hold nothing. Unmap and new
  * tables leave empty items all zero, so those are only read; an item with
@@ -679,19 +695,15 @@ static inline u64 pt_iommu_map_sizes(const struct pt_state *pts,
 static __always_inline bool pt_iommu_items_empty(const struct pt_state *pts,
 						 unsigned int num)
 {
-	const u64 *items = pt_items(pts->table);
 	struct pt_state ipts;
 	unsigned int i;
 
 	if (pts->type != PT_ENTRY_EMPTY)
 		return false;
-	for (i = 1; i < num; i++)
-		if (READ_ONCE(items[pts->index + i]))
-			break;
-	if (i >= num)
+	if (pt_iommu_items_zero(pt_items(pts->table), pts->index + 1, num - 1))
 		return true;
 	ipts = *pts;
-	for (; i < num; i++) {
+	for (i = 1; i < num; i++) {
 		ipts.index = pts->index + i;
 		if (pt_load_entry(&ipts) != PT_ENTRY_EMPTY)
 			return false;
@@ -715,33 +727,58 @@ pt_iommu_map_run(struct pt_state *pts, struct pt_iommu_map_args *map,
 {
 	struct pt_range *range = pts->range;
 	const u64 *items = pt_items(pts->table);
+	unsigned int item_lg2 = pt_table_item_lg2sz(pts);
 	unsigned int first = pts->index;
-	pt_vaddr_t leaves = 1;
-	unsigned int i;
+	/*
+	 * The store loops work on copies: a table item written through a
+	 * pointer may alias anything reached through one (the kernel does
+	 * not assume strict aliasing), so the OA and the attributes must not
+	 * live in memory the stores could reach, or every store would wait
+	 * for them to be read back.
+	 */
+	struct pt_write_attrs attrs = map->attrs;
+	struct pt_state run = *pts;
+	pt_oaddr_t oa = map->oa;
+	unsigned int end = first + num;
 
 	if (leaf_lg2 == fls64(leaf_sizes) - 1) {
 		pt_vaddr_t len_m1 = range->last_va - range->va;
+		pt_vaddr_t leaves;
 
 		/* Whole leaves left in the range, at most the table's */
 		leaves = log2_div(len_m1, leaf_lg2) +
 			 log2_mod_eq_max_t(pt_vaddr_t, len_m1, leaf_lg2);
 		leaves = min_t(pt_vaddr_t, leaves,
-			       (pts->end_index - first) >>
-				       (leaf_lg2 - pt_table_item_lg2sz(pts)));
+			       (pts->end_index - first) >> (leaf_lg2 - item_lg2));
+		end = first + leaves * num;
 	}
+
 	/*
-	 * The items after the first leaf are ours alone (the range covers
-	 * them), so find the empty run first and then only store.
+	 * The first leaf's items are known to be empty. The items after it
+	 * are ours alone (the range covers them), so each later leaf is
+	 * written as soon as its items are seen to be zero, and the run ends
+	 * at the first that is not. One item per leaf is the common case and
+	 * gets a loop of its own, with the leaf size a constant of the level.
 	 */
-	for (i = first + num; i != first + leaves * num; i++)
-		if (items[i])
-			break;
-	leaves = (i - first) >> (leaf_lg2 - pt_table_item_lg2sz(pts));
-	for (; leaves; leaves--) {
-		pt_install_leaf(pts, map->oa, leaf_lg2, &map->attrs);
-		map->oa += oalog2_to_int(leaf_lg2);
-		pts->index += num;
+	if (num == 1) {
+		run.index = first;
+		do {
+			pt_install_leaf(&run, oa, item_lg2, &attrs);
+			oa += oalog2_to_int(item_lg2);
+			run.index++;
+		} while (run.index != end &&
+			 pt_iommu_items_zero(items, run.index, 1));
+	} else {
+		run.index = first;
+		do {
+			pt_install_leaf(&run, oa, leaf_lg2, &attrs);
+			oa += oalog2_to_int(leaf_lg2);
+			run.index += num;
+		} while (run.index != end &&
+			 pt_iommu_items_zero(items, run.index, num));
 	}
+	map->oa = oa;
+	pts->index = run.index;
 	pt_iommu_flush_items(pts, first, pts->index - first);
 	if (pts->index < pts->end_index)
 		range->va = pt_index_to_va(pts);
@@ -889,7 +926,7 @@ static __always_inline int __pt_map_one(struct pt_range *range, void *arg,
 	return pt_descend(&pts, arg, descend_fn);
 }
 
-PT_MAKE_WALKER(pt_walk_map_one, __pt_map_one);
+PT_MAKE_DESCENT(pt_walk_map_one, __pt_map_one);
 
 /* The lowest top level whose table reaches every VA of the range */
 static int pt_iommu_top_level_for(const struct pt_range *range,
@@ -1128,6 +1165,41 @@ static void pt_iommu_map_undo(struct pt_common *common, pt_vaddr_t va,
 	WARN_ON(unmap.unmapped != len || !list_empty(&unmap.free_list));
 }
 
+/*
+ * The map the walks under existing tables could not do: checked, with every
+ * table it needs allocated before anything is written. A function of its
+ * own so that the pool and the gather are not on the stack of the fast
+ * paths, where a kernel that initialises stack variables would clear them
+ * on every call.
+ */
+static noinline int pt_iommu_map_checked(struct pt_iommu *iommu_table,
+					 struct pt_iommu_map_args *map,
+					 pt_vaddr_t va, pt_vaddr_t last_va)
+{
+	struct pt_common *common = pt_iommu_common(iommu_table);
+	struct pt_range range = pt_make_range(common, va, last_va);
+	struct iommu_iotlb_gather replaced;
+	struct pt_iommu_table_pool pool;
+	pt_oaddr_t oa = map->oa;
+	int ret;
+
+	pt_iommu_pool_init(&pool);
+	map->pool = &pool;
+	ret = pt_iommu_map_prepare(iommu_table, map, va, last_va);
+	if (!ret) {
+		iommu_iotlb_gather_init(&replaced);
+		map->replaced = &replaced;
+		range = pt_make_range(common, va, last_va);
+		ret = pt_walk_map(&range, map);
+		/* Only a caller that maps over a concurrent map gets here */
+		if (WARN_ON_ONCE(ret) && map->oa != oa)
+			pt_iommu_map_undo(common, va, map->oa - oa);
+		pt_iommu_sync_local_gather(iommu_table, &replaced);
+	}
+	pt_iommu_pool_free(&range, &pool);
+	return ret;
+}
+
 /**
  * DOC: pt_iommu_FMT_map_pages()
  *
@@ -1161,11 +1233,11 @@ PT_IOMMU_API int PT_IOMMU_NS(map_pages)(struct iommu_domain *domain,
 {
 	struct pt_iommu *iommu_table = pt_domain_iommu(domain);
 	struct pt_common *common = pt_iommu_common(iommu_table);
-	struct pt_iommu_map_args map = {
-		.iommu_table = iommu_table,
-		.oa = paddr,
-	};
-	struct pt_iommu_table_pool pool;
+	/*
+	 * Filled field by field: each walk sets what only it uses, and a
+	 * cleared struct would cost a memset on every call
+	 */
+	struct pt_iommu_map_args map;
 	struct pt_range range;
 	pt_vaddr_t last_va;
 	int ret;
@@ -1177,6 +1249,8 @@ PT_IOMMU_API int PT_IOMMU_NS(map_pages)(struct iommu_domain *domain,
 	if (ret)
 		return ret;
 	map.attrs.gfp = gfp;
+	map.iommu_table = iommu_table;
+	map.oa = paddr;
 	last_va = range.last_va;
 
 	/* First without a check, under the tables that exist */
@@ -1197,19 +1271,7 @@ PT_IOMMU_API int PT_IOMMU_NS(map_pages)(struct iommu_domain *domain,
 			goto out;
 	}
 
-	pt_iommu_pool_init(&pool);
-	map.pool = &pool;
-	ret = pt_iommu_map_prepare(iommu_table, &map, iova, last_va);
-	if (!ret) {
-		iommu_iotlb_gather_init(&map.replaced);
-		range = pt_make_range(common, iova, last_va);
-		ret = pt_walk_map(&range, &map);
-		/* Only a caller that maps over a concurrent map gets here */
-		if (WARN_ON_ONCE(ret) && map.oa != paddr)
-			pt_iommu_map_undo(common, iova, map.oa - paddr);
-		pt_iommu_sync_local_gather(iommu_table, &map.replaced);
-	}
-	pt_iommu_pool_free(&range, &pool);
+	ret = pt_iommu_map_checked(iommu_table, &map, iova, last_va);
 out:
 	if (ret)
 		return ret;
@@ -1318,18 +1380,62 @@ static void pt_iommu_gather(struct pt_iommu *iommu_table, pt_vaddr_t va,
 		pt_iommu_sync_local_gather(iommu_table, gather);
 }
 
+/*
+ * The fast path of an unmap that is exactly one leaf entry, the common
+ * (pgsize, 1) after a (pgsize, 1) map: descend to the entry that holds the
+ * first IOVA and clear it if it is that leaf. Anything else, a table, a
+ * hole or an entry of another size, stops the walk with PT_WALK_STOP and
+ * goes to the full unmap.
+ */
+static __always_inline int __pt_unmap_one(struct pt_range *range, void *arg,
+					  unsigned int level,
+					  struct pt_table_p *table,
+					  pt_level_fn_t descend_fn)
+{
+	struct pt_state pts = pt_init(range, level, table);
+	unsigned int *len_lg2 = arg;
+	unsigned int contig_lg2;
+	unsigned int oasz_lg2;
+	int ret;
+
+	if (!pt_find_leaf(&pts, arg, descend_fn, &ret))
+		return ret;
+	oasz_lg2 = pt_entry_oa_lg2sz(&pts);
+	if (oasz_lg2 != *len_lg2 || log2_mod(range->va, oasz_lg2))
+		return PT_WALK_STOP;
+	/* Aligned to the entry, so pts.index is its first item */
+	contig_lg2 = pt_entry_num_contig_lg2(&pts);
+	pt_clear_entry(&pts, contig_lg2);
+	pt_iommu_flush_items(&pts, pts.index,
+			     log2_to_int_t(unsigned int, contig_lg2));
+	return 0;
+}
+
+PT_MAKE_DESCENT(pt_walk_unmap_one, __pt_unmap_one);
+
 static size_t pt_iommu_unmap_range(struct pt_iommu *iommu_table,
 				   pt_vaddr_t va, pt_vaddr_t last_va,
 				   struct iommu_iotlb_gather *gather)
 {
 	struct pt_range range = pt_make_range(pt_iommu_common(iommu_table), va,
 					      last_va);
-	struct pt_iommu_unmap_args unmap = {
-		.free_list = LIST_HEAD_INIT(unmap.free_list),
-	};
+	struct pt_iommu_unmap_args unmap;
+	pt_vaddr_t len = last_va - va + 1;
+	unsigned int len_lg2;
 
 	if (pt_check_range(&range) || !pt_range_clip_to_top(&range))
 		return 0;
+	if (len && !(len & (len - 1))) {
+		len_lg2 = vaffs(len);
+		if (!pt_walk_unmap_one(&range, &len_lg2)) {
+			INIT_LIST_HEAD(&unmap.free_list);
+			pt_iommu_gather(iommu_table, va, len, &unmap.free_list,
+					gather);
+			return len;
+		}
+	}
+	INIT_LIST_HEAD(&unmap.free_list);
+	unmap.unmapped = 0;
 	pt_walk_unmap(&range, &unmap);
 	if (unmap.unmapped)
 		pt_iommu_gather(iommu_table, va, unmap.unmapped,
@@ -1482,7 +1588,7 @@ static __always_inline int __pt_set_dirty(struct pt_range *range, void *arg,
 	return pt_entry_make_write_dirty(&pts) ? 0 : -EOPNOTSUPP;
 }
 
-PT_MAKE_WALKER(pt_walk_set_dirty, __pt_set_dirty);
+PT_MAKE_DESCENT(pt_walk_set_dirty, __pt_set_dirty);
 
 /**
  * DOC: pt_iommu_FMT_set_dirty()
@@ -1612,7 +1718,8 @@ PT_IOMMU_API int PT_IOMMU_NS(init)(struct PT_IOMMU_FMT_T *table,
 	ret = pt_iommu_check_cfg(iommu_table, &cfg->common);
 	if (ret)
 		return ret;
-	common->features = cfg->common.features;
+	/* A unit that always has a feature (a variant's granule) records it */
+	common->features = cfg->common.features | PT_FORCE_ENABLED_FEATURES;
 	common->max_vasz_lg2 = cfg->common.hw_max_vasz_lg2;
 	common->max_oasz_lg2 = min_t(unsigned int, cfg->common.hw_max_oasz_lg2,
 				     BITS_PER_TYPE(phys_addr_t));

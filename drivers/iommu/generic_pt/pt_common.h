@@ -16,41 +16,43 @@
 #define PT_VADDR_MAX ((pt_vaddr_t)~(pt_vaddr_t)0)
 
 /* Pack a top table and its level into one word for pt_common::top_of_table */
-static inline uintptr_t pt_top_pack(struct pt_table_p *table,
+static __always_inline uintptr_t pt_top_pack(struct pt_table_p *table,
 				    unsigned int top_level)
 {
 	return (uintptr_t)table | top_level;
 }
 
-static inline struct pt_table_p *pt_top_unpack_table(uintptr_t top_of_table)
+static __always_inline struct pt_table_p *
+pt_top_unpack_table(uintptr_t top_of_table)
 {
 	return (struct pt_table_p *)(top_of_table & ~(uintptr_t)PT_TOP_LEVEL_MASK);
 }
 
-static inline unsigned int pt_top_unpack_level(uintptr_t top_of_table)
+static __always_inline unsigned int pt_top_unpack_level(uintptr_t top_of_table)
 {
 	return top_of_table & PT_TOP_LEVEL_MASK;
 }
 
 /* Publish a new top; readers see the old or the new pair, never a mix */
-static inline void pt_top_set(struct pt_common *common,
+static __always_inline void pt_top_set(struct pt_common *common,
 			      struct pt_table_p *table, unsigned int top_level)
 {
 	WRITE_ONCE(common->top_of_table, pt_top_pack(table, top_level));
 }
 
-static inline unsigned int pt_top_level(const struct pt_common *common)
+static __always_inline unsigned int pt_top_level(const struct pt_common *common)
 {
 	return pt_top_unpack_level(READ_ONCE(common->top_of_table));
 }
 
 /* Table memory is in the linear map; items hold its physical address */
-static inline pt_oaddr_t pt_table_virt_to_pa(struct pt_table_p *table)
+static __always_inline pt_oaddr_t pt_table_virt_to_pa(struct pt_table_p *table)
 {
 	return __pa(table);
 }
 
-static inline struct pt_table_p *pt_table_pa_to_virt(pt_oaddr_t table_pa)
+static __always_inline struct pt_table_p *
+pt_table_pa_to_virt(pt_oaddr_t table_pa)
 {
 	return __va(table_pa);
 }
@@ -63,7 +65,8 @@ static inline struct pt_table_p *pt_table_pa_to_virt(pt_oaddr_t table_pa)
  * more items than the VA space needs (AMD v1 at level 5 reaches bit 66), so
  * this is clamped to the width of pt_vaddr_t.
  */
-static inline unsigned int pt_table_span_lg2(const struct pt_state *pts)
+static __always_inline unsigned int
+pt_table_span_lg2(const struct pt_state *pts)
 {
 	return min_t(unsigned int,
 		     pt_table_item_lg2sz(pts) + pt_num_items_lg2(pts),
@@ -71,19 +74,21 @@ static inline unsigned int pt_table_span_lg2(const struct pt_state *pts)
 }
 
 /* lg2 of the bytes of table memory at this level */
-static inline unsigned int pt_table_memsize_lg2(const struct pt_state *pts)
+static __always_inline unsigned int
+pt_table_memsize_lg2(const struct pt_state *pts)
 {
 	return pt_num_items_lg2(pts) + PT_ITEM_WORD_LG2SZ;
 }
 
 /* lg2 of the size of the loaded leaf entry, contiguous items included */
-static inline unsigned int pt_entry_oa_lg2sz(const struct pt_state *pts)
+static __always_inline unsigned int
+pt_entry_oa_lg2sz(const struct pt_state *pts)
 {
 	return pt_table_item_lg2sz(pts) + pt_entry_num_contig_lg2(pts);
 }
 
 /* The OA that the current item of a loaded leaf entry translates to */
-static inline pt_oaddr_t pt_item_oa(const struct pt_state *pts)
+static __always_inline pt_oaddr_t pt_item_oa(const struct pt_state *pts)
 {
 	unsigned int contig_lg2 = pt_entry_num_contig_lg2(pts);
 
@@ -93,7 +98,8 @@ static inline pt_oaddr_t pt_item_oa(const struct pt_state *pts)
 }
 
 /* The table a loaded %PT_ENTRY_TABLE points to */
-static inline struct pt_table_p *pt_table_ptr(const struct pt_state *pts)
+static __always_inline struct pt_table_p *
+pt_table_ptr(const struct pt_state *pts)
 {
 	return pt_table_pa_to_virt(pt_table_pa(pts));
 }
@@ -102,7 +108,7 @@ static inline struct pt_table_p *pt_table_ptr(const struct pt_state *pts)
  * The leaf sizes this level can hold in this instance: what the format
  * allows, less anything as large as the whole OA or VA space.
  */
-static inline u64 pt_leaf_sizes(const struct pt_state *pts)
+static __always_inline u64 pt_leaf_sizes(const struct pt_state *pts)
 {
 	const struct pt_common *common = pts->range->common;
 	unsigned int lim = min(common->max_oasz_lg2, common->max_vasz_lg2);
@@ -110,13 +116,14 @@ static inline u64 pt_leaf_sizes(const struct pt_state *pts)
 	return pt_possible_sizes(pts) & log2_to_max_int_t(u64, lim);
 }
 
-static inline bool pt_can_have_leaf(const struct pt_state *pts)
+static __always_inline bool pt_can_have_leaf(const struct pt_state *pts)
 {
 	return pt_leaf_sizes(pts) != 0;
 }
 
 /* True if the VA is inside the VA space of the table */
-static inline bool pt_va_valid(const struct pt_common *common, pt_vaddr_t va)
+static __always_inline bool
+pt_va_valid(const struct pt_common *common, pt_vaddr_t va)
 {
 	unsigned int vasz_lg2 = common->max_vasz_lg2;
 	pt_vaddr_t prefix;
@@ -131,14 +138,15 @@ static inline bool pt_va_valid(const struct pt_common *common, pt_vaddr_t va)
 }
 
 /* The lowest and highest VA of the table, or of its upper half if signed */
-static inline pt_vaddr_t pt_max_va(const struct pt_common *common)
+static __always_inline pt_vaddr_t pt_max_va(const struct pt_common *common)
 {
 	if (pt_feature(common, PT_FEAT_SIGN_EXTEND))
 		return log2_to_max_int(common->max_vasz_lg2 - 1);
 	return log2_to_max_int(common->max_vasz_lg2);
 }
 
-static inline pt_vaddr_t pt_min_signed_va(const struct pt_common *common)
+static __always_inline pt_vaddr_t
+pt_min_signed_va(const struct pt_common *common)
 {
 	return ~log2_to_max_int(common->max_vasz_lg2 - 1);
 }
@@ -154,7 +162,7 @@ static inline pt_vaddr_t pt_min_signed_va(const struct pt_common *common)
  *
  * Return: the range, to be checked with pt_check_range()
  */
-static inline struct pt_range pt_make_range(struct pt_common *common,
+static __always_inline struct pt_range pt_make_range(struct pt_common *common,
 					    pt_vaddr_t va, pt_vaddr_t last_va)
 {
 	uintptr_t top_of_table = READ_ONCE(common->top_of_table);
@@ -177,7 +185,7 @@ static inline struct pt_range pt_make_range(struct pt_common *common,
  *
  * Return: 0 or -ERANGE
  */
-static inline int pt_check_range(const struct pt_range *range)
+static __always_inline int pt_check_range(const struct pt_range *range)
 {
 	const struct pt_common *common = range->common;
 
@@ -200,9 +208,10 @@ static inline int pt_check_range(const struct pt_range *range)
  * Return: lg2 of the largest allowed size that both @va and @oa are aligned
  * to and that does not go past @last_va, or 0 if none does.
  */
-static inline unsigned int pt_best_pgsize_lg2(u64 pgsz_bitmap, pt_vaddr_t va,
-					      pt_vaddr_t last_va,
-					      pt_oaddr_t oa)
+static __always_inline unsigned int
+pt_best_pgsize_lg2(u64 pgsz_bitmap, pt_vaddr_t va,
+		   pt_vaddr_t last_va,
+		   pt_oaddr_t oa)
 {
 	u64 align = (u64)va | (u64)oa;
 	pt_vaddr_t len_m1 = last_va - va;
@@ -227,7 +236,7 @@ static inline unsigned int pt_best_pgsize_lg2(u64 pgsz_bitmap, pt_vaddr_t va,
  * Every item of a contiguous entry is written. The caller owns the items:
  * they are empty or hold an entry it is replacing.
  */
-static inline void pt_install_leaf(struct pt_state *pts, pt_oaddr_t oa,
+static __always_inline void pt_install_leaf(struct pt_state *pts, pt_oaddr_t oa,
 				   unsigned int oasz_lg2,
 				   const struct pt_write_attrs *attrs)
 {
@@ -241,13 +250,13 @@ static inline void pt_install_leaf(struct pt_state *pts, pt_oaddr_t oa,
 }
 
 /* Bits of pts->entry that a format reports as the software flush bit */
-static inline bool pt_test_sw_flush_bit(const struct pt_state *pts)
+static __always_inline bool pt_test_sw_flush_bit(const struct pt_state *pts)
 {
 	return pts->entry & pt_sw_flush_bit(pts);
 }
 
 /* Mark the table pointed to by the current item as flushed */
-static inline void pt_set_sw_flush_bit(struct pt_state *pts)
+static __always_inline void pt_set_sw_flush_bit(struct pt_state *pts)
 {
 	pt_update_item(pts, pts->index, 0, pt_sw_flush_bit(pts));
 	pts->entry |= pt_sw_flush_bit(pts);

@@ -11,6 +11,7 @@
 #ifndef __GENERIC_PT_PT_DEFS_H
 #define __GENERIC_PT_PT_DEFS_H
 
+#include <linux/args.h>
 #include <linux/atomic.h>
 #include <linux/bits.h>
 #include <linux/compiler.h>
@@ -22,6 +23,18 @@
 
 #ifndef PT_SUPPORTED_FEATURES
 #error "The format must define PT_SUPPORTED_FEATURES"
+#endif
+
+/*
+ * The name of the instance, in the names of its exported functions: the
+ * format, or the format and the variant a unit compiles, for a format that
+ * is compiled once per geometry (armv8_4k) so that the geometry is a
+ * constant in every walk.
+ */
+#ifdef PT_FMT_VARIANT
+#define PT_FMT_NAME CONCATENATE(CONCATENATE(PT_FMT, _), PT_FMT_VARIANT)
+#else
+#define PT_FMT_NAME PT_FMT
 #endif
 
 /* Features that are always on for this format unless DEBUG_GENERIC_PT */
@@ -211,31 +224,32 @@ struct pt_kunit_fmt_vector {
  * read-modify-write of bits the walker also writes (dirty, access) uses
  * compare-and-exchange.
  */
-static inline u64 *pt_items(struct pt_table_p *table)
+static __always_inline u64 *pt_items(struct pt_table_p *table)
 {
 	return (u64 *)table;
 }
 
-static inline u64 pt_read_item(const struct pt_state *pts, unsigned int index)
+static __always_inline u64
+pt_read_item(const struct pt_state *pts, unsigned int index)
 {
 	return READ_ONCE(pt_items(pts->table)[index]);
 }
 
-static inline void pt_write_item(const struct pt_state *pts,
+static __always_inline void pt_write_item(const struct pt_state *pts,
 				 unsigned int index, u64 value)
 {
 	WRITE_ONCE(pt_items(pts->table)[index], value);
 }
 
 /* Replace the item only if it still holds old; true on success */
-static inline bool pt_cmpxchg_item(const struct pt_state *pts,
+static __always_inline bool pt_cmpxchg_item(const struct pt_state *pts,
 				   unsigned int index, u64 old, u64 new)
 {
 	return try_cmpxchg64(&pt_items(pts->table)[index], &old, new);
 }
 
 /* Atomically clear then set bits of an item, racing with the walker */
-static inline void pt_update_item(const struct pt_state *pts,
+static __always_inline void pt_update_item(const struct pt_state *pts,
 				  unsigned int index, u64 clear, u64 set)
 {
 	u64 *item = &pt_items(pts->table)[index];

@@ -12,7 +12,8 @@
 
 /* Without a contiguous encoding every entry is a single item */
 #ifndef pt_entry_num_contig_lg2
-static inline unsigned int pt_entry_num_contig_lg2(const struct pt_state *pts)
+static __always_inline unsigned int
+pt_entry_num_contig_lg2(const struct pt_state *pts)
 {
 	return 0;
 }
@@ -20,7 +21,7 @@ static inline unsigned int pt_entry_num_contig_lg2(const struct pt_state *pts)
 
 /* Level 0 only holds leaves; every other level can point to a table */
 #ifndef pt_can_have_table
-static inline bool pt_can_have_table(const struct pt_state *pts)
+static __always_inline bool pt_can_have_table(const struct pt_state *pts)
 {
 	return pts->level > 0;
 }
@@ -28,7 +29,7 @@ static inline bool pt_can_have_table(const struct pt_state *pts)
 
 /* An entry is cleared by zeroing every item of it */
 #ifndef pt_clear_entry
-static inline void pt_clear_entry(struct pt_state *pts,
+static __always_inline void pt_clear_entry(struct pt_state *pts,
 				  unsigned int num_contig_lg2)
 {
 	unsigned int first = log2_set_mod_t(unsigned int, pts->index, 0,
@@ -46,7 +47,7 @@ static inline void pt_clear_entry(struct pt_state *pts,
  * cannot support PT_FEAT_DMA_INCOHERENT.
  */
 #ifndef pt_sw_flush_bit
-static inline u64 pt_sw_flush_bit(const struct pt_state *pts)
+static __always_inline u64 pt_sw_flush_bit(const struct pt_state *pts)
 {
 	return 0;
 }

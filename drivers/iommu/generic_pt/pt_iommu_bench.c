@@ -136,12 +136,13 @@ static phys_addr_t pt_bench_domain_iova_to_phys(struct pt_bench_target *t,
 	return t->domain->ops->iova_to_phys(t->domain, iova);
 }
 
-#define PT_BENCH_FMT(fmt)                                                   \
-	static const struct iommu_domain_ops pt_bench_##fmt##_ops = {      \
-		IOMMU_PT_DOMAIN_OPS(fmt),                                   \
+/* A domain of the instance @name of the format @fmt */
+#define PT_BENCH_INSTANCE(name, fmt)                                        \
+	static const struct iommu_domain_ops pt_bench_##name##_ops = {     \
+		IOMMU_PT_DOMAIN_OPS(name),                                  \
 		.iotlb_sync = pt_bench_iotlb_sync,                          \
 	};                                                                  \
-	static struct iommu_domain *pt_bench_##fmt##_alloc(                 \
+	static struct iommu_domain *pt_bench_##name##_alloc(                \
 		const struct pt_iommu_##fmt##_cfg *cfg)                     \
 	{                                                                   \
 		struct pt_iommu_##fmt *table;                               \
@@ -151,19 +152,21 @@ static phys_addr_t pt_bench_domain_iova_to_phys(struct pt_bench_target *t,
 			return NULL;                                        \
 		table->iommu.nid = NUMA_NO_NODE;                            \
 		table->iommu.domain.type = IOMMU_DOMAIN_UNMANAGED;          \
-		table->iommu.domain.ops = &pt_bench_##fmt##_ops;            \
-		if (pt_iommu_##fmt##_init(table, cfg, GFP_KERNEL)) {        \
+		table->iommu.domain.ops = &pt_bench_##name##_ops;           \
+		if (pt_iommu_##name##_init(table, cfg, GFP_KERNEL)) {       \
 			kfree(table);                                       \
 			return NULL;                                        \
 		}                                                           \
 		return &table->iommu.domain;                                \
 	}
 
+#define PT_BENCH_FMT(fmt) PT_BENCH_INSTANCE(fmt, fmt)
+
 PT_BENCH_FMT(amdv1)
 PT_BENCH_FMT(mock)
 PT_BENCH_FMT(x86_64)
 PT_BENCH_FMT(vtdss)
-PT_BENCH_FMT(armv8)
+PT_BENCH_INSTANCE(armv8_4k, armv8)
 
 static void pt_bench_domain_free(struct iommu_domain *domain)
 {
@@ -575,7 +578,7 @@ static struct iommu_domain *pt_bench_armv8_domain(void)
 		.common.hw_max_oasz_lg2 = 48,
 	};
 
-	return pt_bench_armv8_alloc(&cfg);
+	return pt_bench_armv8_4k_alloc(&cfg);
 }
 
 /* armv8 and io-pgtable-arm in the same run, with the ratio per row */

@@ -50,7 +50,7 @@ static __always_inline struct pt_state pt_init_top(struct pt_range *range)
 }
 
 /* The first VA of the current item */
-static inline pt_vaddr_t pt_index_to_va(const struct pt_state *pts)
+static __always_inline pt_vaddr_t pt_index_to_va(const struct pt_state *pts)
 {
 	unsigned int item_lg2 = pt_table_item_lg2sz(pts);
 
@@ -102,7 +102,7 @@ static __always_inline void pt_next_entry(struct pt_state *pts)
  *
  * Return: true if the range covers every VA of the entry
  */
-static inline bool pt_entry_fully_covered(const struct pt_state *pts,
+static __always_inline bool pt_entry_fully_covered(const struct pt_state *pts,
 					  unsigned int oasz_lg2)
 {
 	const struct pt_range *range = pts->range;
@@ -158,31 +158,35 @@ static inline int pt_walk_below_zero(struct pt_range *range, void *arg,
 		return prefix##body(range, arg, lvl, table, lower);        \
 	}
 
-/**
- * PT_MAKE_WALKER() - Instantiate a walker for every level
- * @name: Name of the resulting function, int name(range, arg)
- * @level_fn: An __always_inline function
- *     int level_fn(struct pt_range *range, void *arg, unsigned int level,
- *     struct pt_table_p *table, pt_level_fn_t descend_fn)
- *     that walks one table and calls pt_descend(pts, arg, descend_fn) to go
- *     down a level.
- *
- * The instances above the format's PT_MAX_TOP_LEVEL are never called and
- * are discarded by the compiler.
+/*
+ * The same for a descent: prefix_il<lvl> is inlined into the level above,
+ * and prefix_l<lvl>, the entry from the top, holds the whole path below.
  */
-#define PT_MAKE_WALKER(name, level_fn)                                      \
+#define __PT_DESCENT_INSTANCE(prefix, lvl, lower)                          \
+	static __always_inline int prefix##il##lvl(struct pt_range *range,  \
+						   void *arg,               \
+						   unsigned int level,      \
+						   struct pt_table_p *table) \
+	{                                                                  \
+		return prefix##body(range, arg, lvl, table, lower);        \
+	}                                                                  \
+	static int prefix##l##lvl(struct pt_range *range, void *arg,       \
+				  unsigned int level,                      \
+				  struct pt_table_p *table)                \
+	{                                                                  \
+		return prefix##il##lvl(range, arg, level, table);          \
+	}
+
+#define __PT_WALKER_BODY(name, level_fn)                                    \
 	static __always_inline int                                          \
 	name##_body(struct pt_range *range, void *arg, unsigned int level,  \
 		    struct pt_table_p *table, pt_level_fn_t descend_fn)     \
 	{                                                                   \
 		return level_fn(range, arg, level, table, descend_fn);      \
-	}                                                                   \
-	__PT_LEVEL_INSTANCE(name##_, 0, pt_walk_below_zero)                 \
-	__PT_LEVEL_INSTANCE(name##_, 1, name##_l0)                          \
-	__PT_LEVEL_INSTANCE(name##_, 2, name##_l1)                          \
-	__PT_LEVEL_INSTANCE(name##_, 3, name##_l2)                          \
-	__PT_LEVEL_INSTANCE(name##_, 4, name##_l3)                          \
-	__PT_LEVEL_INSTANCE(name##_, 5, name##_l4)                          \
+	}
+
+/* int name(range, arg): start at the range's top, calling name_l<top> */
+#define __PT_WALKER_START(name)                                             \
 	static int name(struct pt_range *range, void *arg)                  \
 	{                                                                   \
 		static_assert(PT_MAX_TOP_LEVEL < PT_MAX_LEVELS);            \
@@ -217,5 +221,49 @@ static inline int pt_walk_below_zero(struct pt_range *range, void *arg,
 		}                                                           \
 		return -EINVAL;                                             \
 	}
+
+/**
+ * PT_MAKE_WALKER() - Instantiate a walker for every level
+ * @name: Name of the resulting function, int name(range, arg)
+ * @level_fn: An __always_inline function
+ *     int level_fn(struct pt_range *range, void *arg, unsigned int level,
+ *     struct pt_table_p *table, pt_level_fn_t descend_fn)
+ *     that walks one table and calls pt_descend(pts, arg, descend_fn) to go
+ *     down a level.
+ *
+ * The instances above the format's PT_MAX_TOP_LEVEL are never called and
+ * are discarded by the compiler.
+ */
+#define PT_MAKE_WALKER(name, level_fn)                              \
+	__PT_WALKER_BODY(name, level_fn)                            \
+	__PT_LEVEL_INSTANCE(name##_, 0, pt_walk_below_zero)         \
+	__PT_LEVEL_INSTANCE(name##_, 1, name##_l0)                  \
+	__PT_LEVEL_INSTANCE(name##_, 2, name##_l1)                  \
+	__PT_LEVEL_INSTANCE(name##_, 3, name##_l2)                  \
+	__PT_LEVEL_INSTANCE(name##_, 4, name##_l3)                  \
+	__PT_LEVEL_INSTANCE(name##_, 5, name##_l4)                  \
+	__PT_WALKER_START(name)
+
+/**
+ * PT_MAKE_DESCENT() - Instantiate a walker that follows one item per level
+ * @name: As for PT_MAKE_WALKER()
+ * @level_fn: As for PT_MAKE_WALKER(), but it descends at most once
+ *
+ * The same as PT_MAKE_WALKER(), except that the levels below the top are
+ * inlined into it: a single path from the top to a leaf (iova_to_phys, the
+ * one page map) then makes one call, not one per level, and its state stays
+ * in registers. A walker that loops over the items of a table must use
+ * PT_MAKE_WALKER(): its code would be copied for every pair of top and
+ * current level.
+ */
+#define PT_MAKE_DESCENT(name, level_fn)                             \
+	__PT_WALKER_BODY(name, level_fn)                            \
+	__PT_DESCENT_INSTANCE(name##_, 0, pt_walk_below_zero)       \
+	__PT_DESCENT_INSTANCE(name##_, 1, name##_il0)               \
+	__PT_DESCENT_INSTANCE(name##_, 2, name##_il1)               \
+	__PT_DESCENT_INSTANCE(name##_, 3, name##_il2)               \
+	__PT_DESCENT_INSTANCE(name##_, 4, name##_il3)               \
+	__PT_DESCENT_INSTANCE(name##_, 5, name##_il4)               \
+	__PT_WALKER_START(name)
 
 #endif

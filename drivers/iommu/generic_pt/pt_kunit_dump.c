@@ -280,7 +280,7 @@ static int kd_init_armv8_s1(struct kd_domain *kd)
 		.common.hw_max_oasz_lg2 = 48,
 	};
 
-	return pt_iommu_armv8_init(&kd->armv8, &cfg, GFP_KERNEL);
+	return pt_iommu_armv8_4k_init(&kd->armv8, &cfg, GFP_KERNEL);
 }
 
 /* A 40-bit stage 2 starts at level 1 with two concatenated tables */
@@ -292,10 +292,10 @@ static int kd_init_armv8_s2(struct kd_domain *kd)
 		.common.hw_max_oasz_lg2 = 40,
 	};
 
-	return pt_iommu_armv8_init(&kd->armv8, &cfg, GFP_KERNEL);
+	return pt_iommu_armv8_4k_init(&kd->armv8, &cfg, GFP_KERNEL);
 }
 
-KD_OPS(armv8);
+KD_OPS(armv8_4k);
 
 static const struct kd_map armv8_s1_dump_maps[] = {
 	{ .iova = 0, .pa = 0x10000, .size = SZ_64K, .prot = KD_RW | IOMMU_CACHE },
@@ -324,7 +324,7 @@ static const char armv8_s1_stats[] =
 	"leaves 1G 1\n";
 
 #define KD_CASE_ARMV8_S1 \
-	{ .name = "armv8_s1", .init = kd_init_armv8_s1, .ops = &kd_armv8_ops, \
+	{ .name = "armv8_s1", .init = kd_init_armv8_s1, .ops = &kd_armv8_4k_ops, \
 	  .maps = armv8_s1_dump_maps, .nr_maps = ARRAY_SIZE(armv8_s1_dump_maps), \
 	  .dump = armv8_s1_dump, .stats = armv8_s1_stats },
 static const struct kd_map armv8_s2_dump_maps[] = {
@@ -346,7 +346,7 @@ static const char armv8_s2_stats[] =
 	"leaves 1G 1\n";
 
 #define KD_CASE_ARMV8_S2 \
-	{ .name = "armv8_s2", .init = kd_init_armv8_s2, .ops = &kd_armv8_ops, \
+	{ .name = "armv8_s2", .init = kd_init_armv8_s2, .ops = &kd_armv8_4k_ops, \
 	  .maps = armv8_s2_dump_maps, .nr_maps = ARRAY_SIZE(armv8_s2_dump_maps), \
 	  .dump = armv8_s2_dump, .stats = armv8_s2_stats },
 #else

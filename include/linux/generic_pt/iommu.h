@@ -127,34 +127,42 @@ struct pt_iommu_cfg {
  * Declarations every format shares. The domain ops have exactly the
  * signatures of struct iommu_domain_ops and struct iommu_dirty_ops.
  */
-#define PT_IOMMU_FMT_DECLS(fmt)                                              \
-	struct pt_iommu_##fmt;                                               \
-	struct pt_iommu_##fmt##_cfg;                                         \
-	struct pt_iommu_##fmt##_hw_info;                                     \
-	int pt_iommu_##fmt##_init(struct pt_iommu_##fmt *table,              \
-				  const struct pt_iommu_##fmt##_cfg *cfg,    \
-				  gfp_t gfp);                                \
-	void pt_iommu_##fmt##_hw_info(struct pt_iommu_##fmt *table,          \
-				      struct pt_iommu_##fmt##_hw_info *info); \
-	phys_addr_t pt_iommu_##fmt##_iova_to_phys(struct iommu_domain *domain, \
-						  dma_addr_t iova);          \
-	int pt_iommu_##fmt##_map_pages(struct iommu_domain *domain,          \
-				       unsigned long iova, phys_addr_t paddr, \
-				       size_t pgsize, size_t pgcount,        \
-				       int prot, gfp_t gfp, size_t *mapped); \
-	size_t pt_iommu_##fmt##_unmap_pages(                                 \
+#define PT_IOMMU_FMT_DECLS(fmt)                          \
+	struct pt_iommu_##fmt;                           \
+	struct pt_iommu_##fmt##_cfg;                     \
+	struct pt_iommu_##fmt##_hw_info;                 \
+	PT_IOMMU_INSTANCE_DECLS(fmt, fmt)
+
+/*
+ * The functions of one compiled instance @name of the format @fmt: the
+ * format itself, or for the Arm format one per granule (armv8_4k).
+ */
+#define PT_IOMMU_INSTANCE_DECLS(name, fmt)                                    \
+	int pt_iommu_##name##_init(struct pt_iommu_##fmt *table,             \
+				   const struct pt_iommu_##fmt##_cfg *cfg,   \
+				   gfp_t gfp);                               \
+	void pt_iommu_##name##_hw_info(struct pt_iommu_##fmt *table,         \
+				       struct pt_iommu_##fmt##_hw_info *info); \
+	phys_addr_t pt_iommu_##name##_iova_to_phys(                          \
+		struct iommu_domain *domain, dma_addr_t iova);               \
+	int pt_iommu_##name##_map_pages(struct iommu_domain *domain,         \
+					unsigned long iova, phys_addr_t paddr, \
+					size_t pgsize, size_t pgcount,       \
+					int prot, gfp_t gfp, size_t *mapped); \
+	size_t pt_iommu_##name##_unmap_pages(                                \
 		struct iommu_domain *domain, unsigned long iova,             \
 		size_t pgsize, size_t pgcount,                               \
 		struct iommu_iotlb_gather *iotlb_gather);                    \
-	int pt_iommu_##fmt##_read_and_clear_dirty(                           \
+	int pt_iommu_##name##_read_and_clear_dirty(                          \
 		struct iommu_domain *domain, unsigned long iova, size_t size, \
 		unsigned long flags, struct iommu_dirty_bitmap *dirty);      \
-	int pt_iommu_##fmt##_set_dirty(struct pt_iommu_##fmt *table,         \
-				       dma_addr_t iova)
+	int pt_iommu_##name##_set_dirty(struct pt_iommu_##fmt *table,        \
+					dma_addr_t iova)
 
 /**
  * IOMMU_PT_DOMAIN_OPS() - The iommu_domain_ops members a format provides
- * @fmt: The format name, for example amdv1
+ * @fmt: The format name, for example amdv1, or for the Arm format the
+ *     name of the granule's instance, for example armv8_4k
  */
 #define IOMMU_PT_DOMAIN_OPS(fmt)                              \
 	.iova_to_phys = &pt_iommu_##fmt##_iova_to_phys,       \
@@ -163,7 +171,7 @@ struct pt_iommu_cfg {
 
 /**
  * IOMMU_PT_DIRTY_OPS() - The iommu_dirty_ops members a format provides
- * @fmt: The format name
+ * @fmt: The format name, as for IOMMU_PT_DOMAIN_OPS()
  *
  * The driver supplies set_dirty_tracking itself: only it knows how the
  * hardware is told to start writing dirty bits.
@@ -330,10 +338,17 @@ struct pt_iommu_armv8 {
 
 /**
  * struct pt_iommu_armv8_cfg - Configuration of an Arm table
- * @common: Features and hardware limits. The granule and the stage are
- *     the features %PT_FEAT_ARMV8_GRANULE_16K, %PT_FEAT_ARMV8_GRANULE_64K
- *     and %PT_FEAT_ARMV8_S2; hw_max_vasz_lg2 is the input address size and
+ * @common: Features and hardware limits. The stage is the feature
+ *     %PT_FEAT_ARMV8_S2; hw_max_vasz_lg2 is the input address size and
  *     hw_max_oasz_lg2 the output address size of the table.
+ *
+ * The granule is the instance: pt_iommu_armv8_4k_init(),
+ * pt_iommu_armv8_16k_init() or pt_iommu_armv8_64k_init(), each with its
+ * own domain ops (IOMMU_PT_DOMAIN_OPS(armv8_4k) and so on), so that the
+ * geometry of every walk is a constant. The 16K and 64K instances set
+ * %PT_FEAT_ARMV8_GRANULE_16K or %PT_FEAT_ARMV8_GRANULE_64K in the table's
+ * features themselves; asking an instance for another granule fails with
+ * -EOPNOTSUPP.
  */
 struct pt_iommu_armv8_cfg {
 	struct pt_iommu_cfg common;
@@ -363,6 +378,8 @@ struct pt_iommu_armv8_hw_info {
 	u64 mair;
 };
 
-PT_IOMMU_FMT_DECLS(armv8);
+PT_IOMMU_INSTANCE_DECLS(armv8_4k, armv8);
+PT_IOMMU_INSTANCE_DECLS(armv8_16k, armv8);
+PT_IOMMU_INSTANCE_DECLS(armv8_64k, armv8);
 
 #endif

@@ -12,10 +12,19 @@
  *   valgrind --tool=callgrind ./iommupt-bench [rows|curve]
  *
  * Without valgrind it runs the same loops and checks their results.
+ *
+ *   ./iommupt-bench time
+ *
+ * times the rows on the host clock instead: the best of TIME_PASSES passes,
+ * in ns per call, next to the floor of the in-kernel benchmark (a store of
+ * the same number of PTEs into a cache-hot table). It is for working on the
+ * code between runs of the in-kernel benchmark, with the caveat that the
+ * compiler options are not the kernel's.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <valgrind/callgrind.h>
 
 #include <linux/kernel.h>
@@ -23,6 +32,7 @@
 #include "ops.h"
 
 #define CALLS 64
+#define TIME_PASSES 200
 
 struct row {
 	const char *fmt;
@@ -49,10 +59,14 @@ static const struct row rows[] = {
 	{ "vtdss", "4lvl,va48", 12, 1 }, { "vtdss", "4lvl,va48", 21, 1 },
 	{ "vtdss", "4lvl,va48", 30, 1 }, { "vtdss", "4lvl,va48", 12, 256 },
 	{ "vtdss", "4lvl,va48", 21, 256 }, { "vtdss", "4lvl,va48", 30, 256 },
-	{ "armv8", "4k,s1,va48", 12, 1 }, { "armv8", "4k,s1,va48", 16, 1 },
-	{ "armv8", "4k,s1,va48", 21, 1 }, { "armv8", "4k,s1,va48", 25, 1 },
-	{ "armv8", "4k,s1,va48", 30, 1 }, { "armv8", "4k,s1,va48", 12, 256 },
-	{ "armv8", "4k,s1,va48", 21, 256 }, { "armv8", "4k,s1,va48", 30, 256 },
+	{ "armv8_4k", "4k,s1,va48", 12, 1 },
+	{ "armv8_4k", "4k,s1,va48", 16, 1 },
+	{ "armv8_4k", "4k,s1,va48", 21, 1 },
+	{ "armv8_4k", "4k,s1,va48", 25, 1 },
+	{ "armv8_4k", "4k,s1,va48", 30, 1 },
+	{ "armv8_4k", "4k,s1,va48", 12, 256 },
+	{ "armv8_4k", "4k,s1,va48", 21, 256 },
+	{ "armv8_4k", "4k,s1,va48", 30, 256 },
 };
 
 static const struct hcfg *find(const char *fmt_name, const char *cfg_name,
@@ -81,12 +95,33 @@ static void fail(const char *what, const struct row *r)
 	exit(1);
 }
 
+static u64 now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/* Best ns per call of each operation over the timed passes */
+struct best {
+	u64 ns[3];
+};
+
+static void best_add(struct best *b, unsigned int op, u64 t0, u64 t1)
+{
+	u64 ns = (t1 - t0) * 100 / CALLS;
+
+	if (!b->ns[op] || ns < b->ns[op])
+		b->ns[op] = ns;
+}
+
 /* One pass of map, iova_to_phys and unmap; measured if @dump */
 static void pass(const struct row *r, const struct hfmt *fmt,
-		 struct htable *t, bool dump)
+		 struct htable *t, bool dump, struct best *best)
 {
 	u64 pgsize = 1ULL << r->pg_lg2, len = pgsize * r->count;
-	u64 base = 1ULL << 40, pa = 1ULL << 40, mapped, sum = 0;
+	u64 base = 1ULL << 40, pa = 1ULL << 40, mapped, sum = 0, t0;
 	char name[128];
 	unsigned int i;
 	int err = 0;
@@ -96,9 +131,12 @@ static void pass(const struct row *r, const struct hfmt *fmt,
 		 r->pg_lg2, r->count);
 	if (dump)
 		CALLGRIND_ZERO_STATS;
+	t0 = now_ns();
 	for (i = 0; i != CALLS; i++)
 		err |= fmt->map(t, base + i * len, pa + i * len, pgsize,
 				r->count, H_READ | H_WRITE, &mapped);
+	if (best)
+		best_add(best, 0, t0, now_ns());
 	if (dump)
 		CALLGRIND_DUMP_STATS_AT(name);
 	if (err)
@@ -108,8 +146,11 @@ static void pass(const struct row *r, const struct hfmt *fmt,
 		 r->cfg, r->pg_lg2, r->count);
 	if (dump)
 		CALLGRIND_ZERO_STATS;
+	t0 = now_ns();
 	for (i = 0; i != CALLS; i++)
 		sum += fmt->iova_to_phys(t, base + i * len + len / 2);
+	if (best)
+		best_add(best, 2, t0, now_ns());
 	if (dump)
 		CALLGRIND_DUMP_STATS_AT(name);
 	for (i = 0; i != CALLS; i++)
@@ -121,8 +162,11 @@ static void pass(const struct row *r, const struct hfmt *fmt,
 		 r->pg_lg2, r->count);
 	if (dump)
 		CALLGRIND_ZERO_STATS;
+	t0 = now_ns();
 	for (i = 0; i != CALLS; i++)
 		sum += fmt->unmap(t, base + i * len, pgsize, r->count);
+	if (best)
+		best_add(best, 1, t0, now_ns());
 	if (dump)
 		CALLGRIND_DUMP_STATS_AT(name);
 	if (sum != CALLS * len)
@@ -133,37 +177,75 @@ static void pass(const struct row *r, const struct hfmt *fmt,
  * A first pass leaves the tables that the requests do not cover whole, as
  * a live domain has them; the second pass is measured.
  */
-static void run_row(const struct row *r)
+static void run_row(const struct row *r, bool timed)
 {
 	const struct hfmt *fmt;
 	const struct hcfg *cfg = find(r->fmt, r->cfg, &fmt);
+	struct best best = {};
 	struct htable *t;
+	unsigned int i;
 	int err;
 
 	hmem_init();
 	t = fmt->create(cfg, &err);
 	if (!t)
 		fail("init", r);
-	pass(r, fmt, t, false);
-	pass(r, fmt, t, true);
+	pass(r, fmt, t, false, NULL);
+	if (!timed) {
+		pass(r, fmt, t, true, NULL);
+	} else {
+		for (i = 0; i != TIME_PASSES; i++)
+			pass(r, fmt, t, false, &best);
+		printf("%-8s %-14s 2^%-2u x %3u  map %6llu.%02llu  unmap %6llu.%02llu  iova_to_phys %4llu.%02llu ns\n",
+		       r->fmt, r->cfg, r->pg_lg2, r->count,
+		       best.ns[0] / 100, best.ns[0] % 100,
+		       best.ns[1] / 100, best.ns[1] % 100,
+		       best.ns[2] / 100, best.ns[2] % 100);
+	}
 	fmt->destroy(t);
 	hrcu_barrier();
+}
+
+/* The in-kernel benchmark's floor: the store of @num PTEs, cache hot */
+static void time_floor(unsigned int num)
+{
+	static u64 table[512];
+	u64 best = 0, t0, ns;
+	unsigned int i, j;
+
+	for (i = 0; i != TIME_PASSES; i++) {
+		t0 = now_ns();
+		for (j = 0; j != CALLS; j++) {
+			memset(table, j | 0x63, num * sizeof(u64));
+			asm volatile("" : : "r"(table) : "memory");
+		}
+		ns = (now_ns() - t0) * 100 / CALLS;
+		if (!best || ns < best)
+			best = ns;
+	}
+	printf("floor: store of %3u PTEs, cache hot: %lu.%02llu ns\n", num,
+	       best / 100, best % 100);
 }
 
 int main(int argc, char **argv)
 {
 	bool curve = argc > 1 && !strcmp(argv[1], "curve");
+	bool timed = argc > 1 && !strcmp(argv[1], "time");
 	unsigned int i, n;
 
+	if (timed) {
+		time_floor(1);
+		time_floor(256);
+	}
 	if (!curve) {
 		for (i = 0; i != ARRAY_SIZE(rows); i++)
-			run_row(&rows[i]);
+			run_row(&rows[i], timed);
 	} else {
 		/* Instructions per page against pages per call, 4K pages */
 		static const struct row fmts[] = {
 			{ "amdv1", "top3", 12 }, { "x86_64", "4lvl", 12 },
 			{ "vtdss", "4lvl,va48", 12 },
-			{ "armv8", "4k,s1,va48", 12 },
+			{ "armv8_4k", "4k,s1,va48", 12 },
 		};
 
 		for (i = 0; i != ARRAY_SIZE(fmts); i++) {
@@ -171,7 +253,7 @@ int main(int argc, char **argv)
 				struct row r = fmts[i];
 
 				r.count = n;
-				run_row(&r);
+				run_row(&r, false);
 			}
 		}
 	}

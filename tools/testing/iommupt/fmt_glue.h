@@ -10,8 +10,8 @@
  */
 #include "harness.h"
 
-#define HG(x) CONCATENATE(CONCATENATE(hfmt_, PT_FMT), CONCATENATE(_, x))
-#define PT_FN(x) CONCATENATE(CONCATENATE(pt_iommu_, PT_FMT), CONCATENATE(_, x))
+#define HG(x) CONCATENATE(CONCATENATE(hfmt_, PT_FMT_NAME), CONCATENATE(_, x))
+#define PT_FN(x) CONCATENATE(CONCATENATE(pt_iommu_, PT_FMT_NAME), CONCATENATE(_, x))
 
 struct htable {
 	struct PT_IOMMU_FMT_T table;
@@ -38,12 +38,12 @@ static void HG(iotlb_sync)(struct iommu_domain *domain,
 #define HG_DIRTY_OPS(fmt) IOMMU_PT_DIRTY_OPS(fmt)
 
 static const struct iommu_domain_ops HG(domain_ops) = {
-	HG_DOMAIN_OPS(PT_FMT),
+	HG_DOMAIN_OPS(PT_FMT_NAME),
 	.iotlb_sync = HG(iotlb_sync),
 };
 
 static const struct iommu_dirty_ops HG(dirty_ops) = {
-	HG_DIRTY_OPS(PT_FMT),
+	HG_DIRTY_OPS(PT_FMT_NAME),
 };
 
 static void HG(change_top)(struct pt_iommu *iommu_table, phys_addr_t top_paddr,
@@ -203,8 +203,8 @@ static void HG(top_unused)(struct htable *t, void **start, void **end)
 							range.top_level));
 }
 
-const struct hfmt CONCATENATE(hfmt_, PT_FMT) = {
-	.name = __stringify(PT_FMT),
+const struct hfmt CONCATENATE(hfmt_, PT_FMT_NAME) = {
+	.name = __stringify(PT_FMT_NAME),
 	.cfgs = hfmt_cfgs,
 	.num_cfgs = ARRAY_SIZE(hfmt_cfgs),
 	.create = HG(create),

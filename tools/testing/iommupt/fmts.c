@@ -5,7 +5,8 @@
 #include "harness.h"
 
 const struct hfmt *const hfmts[] = {
-	&hfmt_amdv1, &hfmt_mock, &hfmt_x86_64, &hfmt_vtdss, &hfmt_armv8,
+	&hfmt_amdv1,	&hfmt_mock,	 &hfmt_x86_64,	  &hfmt_vtdss,
+	&hfmt_armv8_4k, &hfmt_armv8_16k, &hfmt_armv8_64k,
 };
 
 const unsigned int num_hfmts = ARRAY_SIZE(hfmts);

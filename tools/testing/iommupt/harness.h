@@ -94,7 +94,7 @@ struct hfmt {
 #endif
 
 extern const struct hfmt hfmt_amdv1, hfmt_mock, hfmt_x86_64, hfmt_vtdss,
-	hfmt_armv8;
+	hfmt_armv8_4k, hfmt_armv8_16k, hfmt_armv8_64k;
 extern const struct hfmt *const hfmts[];
 /* The format of a fuzz target, hfmt_FMT set at link time: see the Makefile */
 extern const struct hfmt iommupt_fuzz_fmt;

@@ -149,7 +149,8 @@ void model_init(struct model *m, const struct hfmt *fmt,
 		geometry_x86_64(m, cfg);
 	else if (!strcmp(fmt->name, "vtdss"))
 		geometry_vtdss(m, cfg);
-	else if (!strcmp(fmt->name, "armv8"))
+	else if (!strncmp(fmt->name, "armv8_", 6))
+		/* One unit per granule; the granule is also a feature */
 		geometry_armv8(m, cfg);
 	else
 		abort();

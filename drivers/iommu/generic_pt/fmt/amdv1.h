@@ -39,21 +39,23 @@
 
 #define PT_MAX_TOP_LEVEL 5
 
-static inline unsigned int amdv1pt_table_item_lg2sz(const struct pt_state *pts)
+static __always_inline unsigned int
+amdv1pt_table_item_lg2sz(const struct pt_state *pts)
 {
 	return AMDV1PT_GRANULE_LG2SZ + AMDV1PT_ITEMS_LG2 * pts->level;
 }
 
 #define pt_table_item_lg2sz amdv1pt_table_item_lg2sz
 
-static inline unsigned int amdv1pt_num_items_lg2(const struct pt_state *pts)
+static __always_inline unsigned int
+amdv1pt_num_items_lg2(const struct pt_state *pts)
 {
 	return AMDV1PT_ITEMS_LG2;
 }
 
 #define pt_num_items_lg2 amdv1pt_num_items_lg2
 
-static inline u64 amdv1pt_possible_sizes(const struct pt_state *pts)
+static __always_inline u64 amdv1pt_possible_sizes(const struct pt_state *pts)
 {
 	unsigned int item_lg2 = amdv1pt_table_item_lg2sz(pts);
 	u64 sizes = BIT_ULL(item_lg2);
@@ -69,17 +71,18 @@ static inline u64 amdv1pt_possible_sizes(const struct pt_state *pts)
 
 #define pt_possible_sizes amdv1pt_possible_sizes
 
-static inline pt_oaddr_t amdv1pt_field_to_oa(u64 entry)
+static __always_inline pt_oaddr_t amdv1pt_field_to_oa(u64 entry)
 {
 	return (entry & AMDV1PT_FMT_OA) >> AMDV1PT_OA_SHIFT;
 }
 
-static inline u64 amdv1pt_oa_to_field(pt_oaddr_t oa)
+static __always_inline u64 amdv1pt_oa_to_field(pt_oaddr_t oa)
 {
 	return ((u64)oa << AMDV1PT_OA_SHIFT) & AMDV1PT_FMT_OA;
 }
 
-static inline enum pt_entry_type amdv1pt_load_entry_raw(struct pt_state *pts)
+static __always_inline enum pt_entry_type
+amdv1pt_load_entry_raw(struct pt_state *pts)
 {
 	u64 entry = pt_read_item(pts, pts->index);
 	unsigned int next_level;
@@ -96,7 +99,7 @@ static inline enum pt_entry_type amdv1pt_load_entry_raw(struct pt_state *pts)
 
 #define pt_load_entry_raw amdv1pt_load_entry_raw
 
-static inline unsigned int
+static __always_inline unsigned int
 amdv1pt_entry_num_contig_lg2(const struct pt_state *pts)
 {
 	if (!AMDV1PT_HAS_SIZED ||
@@ -109,7 +112,7 @@ amdv1pt_entry_num_contig_lg2(const struct pt_state *pts)
 
 #define pt_entry_num_contig_lg2 amdv1pt_entry_num_contig_lg2
 
-static inline pt_oaddr_t amdv1pt_entry_oa(const struct pt_state *pts)
+static __always_inline pt_oaddr_t amdv1pt_entry_oa(const struct pt_state *pts)
 {
 	unsigned int oasz_lg2 = amdv1pt_table_item_lg2sz(pts) +
 				amdv1pt_entry_num_contig_lg2(pts);
@@ -119,7 +122,7 @@ static inline pt_oaddr_t amdv1pt_entry_oa(const struct pt_state *pts)
 
 #define pt_entry_oa amdv1pt_entry_oa
 
-static inline pt_oaddr_t amdv1pt_table_pa(const struct pt_state *pts)
+static __always_inline pt_oaddr_t amdv1pt_table_pa(const struct pt_state *pts)
 {
 	u64 entry = pts->entry;
 
@@ -130,7 +133,7 @@ static inline pt_oaddr_t amdv1pt_table_pa(const struct pt_state *pts)
 
 #define pt_table_pa amdv1pt_table_pa
 
-static inline void
+static __always_inline void
 amdv1pt_install_leaf_entry(struct pt_state *pts, pt_oaddr_t oa,
 			   unsigned int oasz_lg2,
 			   const struct pt_write_attrs *attrs)
@@ -155,7 +158,7 @@ amdv1pt_install_leaf_entry(struct pt_state *pts, pt_oaddr_t oa,
 
 #define pt_install_leaf_entry amdv1pt_install_leaf_entry
 
-static inline bool amdv1pt_install_table(struct pt_state *pts,
+static __always_inline bool amdv1pt_install_table(struct pt_state *pts,
 					 pt_oaddr_t table_pa,
 					 const struct pt_write_attrs *attrs)
 {

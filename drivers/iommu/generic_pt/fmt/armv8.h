@@ -28,7 +28,8 @@
 #define PT_MAX_TOP_LEVEL 3
 #define ARMV8PT_MAX_CONCAT_LG2 4
 
-static inline unsigned int armv8pt_granule_lg2(const struct pt_common *common)
+static __always_inline unsigned int
+armv8pt_granule_lg2(const struct pt_common *common)
 {
 	if (pt_feature(common, PT_FEAT_ARMV8_GRANULE_64K))
 		return 16;
@@ -37,7 +38,8 @@ static inline unsigned int armv8pt_granule_lg2(const struct pt_common *common)
 	return 12;
 }
 
-static inline unsigned int armv8pt_table_item_lg2sz(const struct pt_state *pts)
+static __always_inline unsigned int
+armv8pt_table_item_lg2sz(const struct pt_state *pts)
 {
 	unsigned int granule_lg2 = armv8pt_granule_lg2(pts->range->common);
 
@@ -47,7 +49,8 @@ static inline unsigned int armv8pt_table_item_lg2sz(const struct pt_state *pts)
 #define pt_table_item_lg2sz armv8pt_table_item_lg2sz
 
 /* The top table holds exactly the VA; concatenated tables add up to 4 bits */
-static inline unsigned int armv8pt_num_items_lg2(const struct pt_state *pts)
+static __always_inline unsigned int
+armv8pt_num_items_lg2(const struct pt_state *pts)
 {
 	if (pts->level == pts->range->top_level)
 		return pts->range->max_vasz_lg2 - armv8pt_table_item_lg2sz(pts);
@@ -57,7 +60,8 @@ static inline unsigned int armv8pt_num_items_lg2(const struct pt_state *pts)
 #define pt_num_items_lg2 armv8pt_num_items_lg2
 
 /* lg2 of the items in a contiguous run at this level, 0 if there is none */
-static inline unsigned int armv8pt_contig_lg2(const struct pt_state *pts)
+static __always_inline unsigned int
+armv8pt_contig_lg2(const struct pt_state *pts)
 {
 	switch (armv8pt_granule_lg2(pts->range->common)) {
 	case 12:
@@ -69,7 +73,7 @@ static inline unsigned int armv8pt_contig_lg2(const struct pt_state *pts)
 	}
 }
 
-static inline bool armv8pt_level_has_leaf(const struct pt_state *pts)
+static __always_inline bool armv8pt_level_has_leaf(const struct pt_state *pts)
 {
 	switch (armv8pt_granule_lg2(pts->range->common)) {
 	case 12:
@@ -84,7 +88,7 @@ static inline bool armv8pt_level_has_leaf(const struct pt_state *pts)
 	}
 }
 
-static inline u64 armv8pt_possible_sizes(const struct pt_state *pts)
+static __always_inline u64 armv8pt_possible_sizes(const struct pt_state *pts)
 {
 	unsigned int item_lg2 = armv8pt_table_item_lg2sz(pts);
 	unsigned int contig_lg2 = armv8pt_contig_lg2(pts);
@@ -98,12 +102,12 @@ static inline u64 armv8pt_possible_sizes(const struct pt_state *pts)
 
 #define pt_possible_sizes armv8pt_possible_sizes
 
-static inline bool armv8pt_oa52(const struct pt_state *pts)
+static __always_inline bool armv8pt_oa52(const struct pt_state *pts)
 {
 	return armv8pt_granule_lg2(pts->range->common) == 16;
 }
 
-static inline u64 armv8pt_oa_to_field(const struct pt_state *pts,
+static __always_inline u64 armv8pt_oa_to_field(const struct pt_state *pts,
 				      pt_oaddr_t oa)
 {
 	u64 field = oa & ARMV8PT_FMT_OA48;
@@ -114,8 +118,9 @@ static inline u64 armv8pt_oa_to_field(const struct pt_state *pts,
 	return field;
 }
 
-static inline pt_oaddr_t armv8pt_field_to_oa(const struct pt_state *pts,
-					     u64 entry)
+static __always_inline pt_oaddr_t
+armv8pt_field_to_oa(const struct pt_state *pts,
+		    u64 entry)
 {
 	u64 oa = entry & ARMV8PT_FMT_OA48;
 
@@ -125,7 +130,8 @@ static inline pt_oaddr_t armv8pt_field_to_oa(const struct pt_state *pts,
 	return oa;
 }
 
-static inline enum pt_entry_type armv8pt_load_entry_raw(struct pt_state *pts)
+static __always_inline enum pt_entry_type
+armv8pt_load_entry_raw(struct pt_state *pts)
 {
 	u64 entry = pt_read_item(pts, pts->index);
 
@@ -139,7 +145,7 @@ static inline enum pt_entry_type armv8pt_load_entry_raw(struct pt_state *pts)
 
 #define pt_load_entry_raw armv8pt_load_entry_raw
 
-static inline unsigned int
+static __always_inline unsigned int
 armv8pt_entry_num_contig_lg2(const struct pt_state *pts)
 {
 	if (!(pts->entry & ARMV8PT_FMT_CONT))
@@ -149,7 +155,7 @@ armv8pt_entry_num_contig_lg2(const struct pt_state *pts)
 
 #define pt_entry_num_contig_lg2 armv8pt_entry_num_contig_lg2
 
-static inline pt_oaddr_t armv8pt_entry_oa(const struct pt_state *pts)
+static __always_inline pt_oaddr_t armv8pt_entry_oa(const struct pt_state *pts)
 {
 	/* Each item of a run holds its own OA; the run starts aligned */
 	return oalog2_set_mod(armv8pt_field_to_oa(pts, pts->entry), 0,
@@ -159,14 +165,14 @@ static inline pt_oaddr_t armv8pt_entry_oa(const struct pt_state *pts)
 
 #define pt_entry_oa armv8pt_entry_oa
 
-static inline pt_oaddr_t armv8pt_table_pa(const struct pt_state *pts)
+static __always_inline pt_oaddr_t armv8pt_table_pa(const struct pt_state *pts)
 {
 	return armv8pt_field_to_oa(pts, pts->entry);
 }
 
 #define pt_table_pa armv8pt_table_pa
 
-static inline void
+static __always_inline void
 armv8pt_install_leaf_entry(struct pt_state *pts, pt_oaddr_t oa,
 			   unsigned int oasz_lg2,
 			   const struct pt_write_attrs *attrs)
@@ -190,7 +196,7 @@ armv8pt_install_leaf_entry(struct pt_state *pts, pt_oaddr_t oa,
 
 #define pt_install_leaf_entry armv8pt_install_leaf_entry
 
-static inline bool armv8pt_install_table(struct pt_state *pts,
+static __always_inline bool armv8pt_install_table(struct pt_state *pts,
 					 pt_oaddr_t table_pa,
 					 const struct pt_write_attrs *attrs)
 {
@@ -266,7 +272,7 @@ armv8pt_dump_features(unsigned int *num)
 
 #define pt_dump_features armv8pt_dump_features
 
-static inline u64 armv8pt_sw_flush_bit(const struct pt_state *pts)
+static __always_inline u64 armv8pt_sw_flush_bit(const struct pt_state *pts)
 {
 	return ARMV8PT_FMT_SW_FLUSHED;
 }

@@ -9,6 +9,16 @@
 
 #include <linux/bits.h>
 
+/*
+ * The features of every instance. The granule is not among them: each
+ * granule is a unit of its own, iommu_armv8_4k.c, _16k.c and _64k.c, so
+ * that the geometry of the walks is a constant.
+ */
+#define ARMV8PT_FEATURES                                               \
+	(BIT(PT_FEAT_DMA_INCOHERENT) | BIT(PT_FEAT_FLUSH_RANGE) |      \
+	 BIT(PT_FEAT_FLUSH_RANGE_NO_GAPS) | BIT(PT_FEAT_ARMV8_S2) |    \
+	 BIT(PT_FEAT_ARMV8_DBM) | BIT(PT_FEAT_ARMV8_NS))
+
 #define ARMV8PT_FMT_VALID BIT_ULL(0)
 /* Table at levels above 0, page at level 0; clear for a block */
 #define ARMV8PT_FMT_TABLE BIT_ULL(1)

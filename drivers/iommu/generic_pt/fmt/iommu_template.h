@@ -20,6 +20,6 @@
 #include "../iommu_pt.h"
 #include <linux/module.h>
 
-MODULE_DESCRIPTION("Generic page table format " __stringify(PT_FMT));
+MODULE_DESCRIPTION("Generic page table format " __stringify(PT_FMT_NAME));
 MODULE_LICENSE("GPL");
 #endif

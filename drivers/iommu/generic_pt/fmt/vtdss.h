@@ -21,21 +21,23 @@
 #define VTDSSPT_GRANULE_LG2SZ 12
 #define VTDSSPT_ITEMS_LG2 9
 
-static inline unsigned int vtdsspt_table_item_lg2sz(const struct pt_state *pts)
+static __always_inline unsigned int
+vtdsspt_table_item_lg2sz(const struct pt_state *pts)
 {
 	return VTDSSPT_GRANULE_LG2SZ + VTDSSPT_ITEMS_LG2 * pts->level;
 }
 
 #define pt_table_item_lg2sz vtdsspt_table_item_lg2sz
 
-static inline unsigned int vtdsspt_num_items_lg2(const struct pt_state *pts)
+static __always_inline unsigned int
+vtdsspt_num_items_lg2(const struct pt_state *pts)
 {
 	return VTDSSPT_ITEMS_LG2;
 }
 
 #define pt_num_items_lg2 vtdsspt_num_items_lg2
 
-static inline u64 vtdsspt_possible_sizes(const struct pt_state *pts)
+static __always_inline u64 vtdsspt_possible_sizes(const struct pt_state *pts)
 {
 	if (pts->level > 2)
 		return 0;
@@ -44,7 +46,8 @@ static inline u64 vtdsspt_possible_sizes(const struct pt_state *pts)
 
 #define pt_possible_sizes vtdsspt_possible_sizes
 
-static inline enum pt_entry_type vtdsspt_load_entry_raw(struct pt_state *pts)
+static __always_inline enum pt_entry_type
+vtdsspt_load_entry_raw(struct pt_state *pts)
 {
 	u64 entry = pt_read_item(pts, pts->index);
 
@@ -58,7 +61,7 @@ static inline enum pt_entry_type vtdsspt_load_entry_raw(struct pt_state *pts)
 
 #define pt_load_entry_raw vtdsspt_load_entry_raw
 
-static inline pt_oaddr_t vtdsspt_entry_oa(const struct pt_state *pts)
+static __always_inline pt_oaddr_t vtdsspt_entry_oa(const struct pt_state *pts)
 {
 	return oalog2_set_mod(pts->entry & VTDSS_FMT_OA, 0,
 			      vtdsspt_table_item_lg2sz(pts));
@@ -66,14 +69,14 @@ static inline pt_oaddr_t vtdsspt_entry_oa(const struct pt_state *pts)
 
 #define pt_entry_oa vtdsspt_entry_oa
 
-static inline pt_oaddr_t vtdsspt_table_pa(const struct pt_state *pts)
+static __always_inline pt_oaddr_t vtdsspt_table_pa(const struct pt_state *pts)
 {
 	return pts->entry & VTDSS_FMT_OA;
 }
 
 #define pt_table_pa vtdsspt_table_pa
 
-static inline void
+static __always_inline void
 vtdsspt_install_leaf_entry(struct pt_state *pts, pt_oaddr_t oa,
 			   unsigned int oasz_lg2,
 			   const struct pt_write_attrs *attrs)
@@ -87,7 +90,7 @@ vtdsspt_install_leaf_entry(struct pt_state *pts, pt_oaddr_t oa,
 
 #define pt_install_leaf_entry vtdsspt_install_leaf_entry
 
-static inline bool vtdsspt_install_table(struct pt_state *pts,
+static __always_inline bool vtdsspt_install_table(struct pt_state *pts,
 					 pt_oaddr_t table_pa,
 					 const struct pt_write_attrs *attrs)
 {
@@ -137,7 +140,7 @@ vtdsspt_dump_features(unsigned int *num)
 
 #define pt_dump_features vtdsspt_dump_features
 
-static inline u64 vtdsspt_sw_flush_bit(const struct pt_state *pts)
+static __always_inline u64 vtdsspt_sw_flush_bit(const struct pt_state *pts)
 {
 	return VTDSS_FMT_SW_FLUSHED;
 }

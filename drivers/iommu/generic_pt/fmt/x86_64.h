@@ -20,7 +20,7 @@
 #define X86_64PT_GRANULE_LG2SZ 12
 #define X86_64PT_ITEMS_LG2 9
 
-static inline unsigned int
+static __always_inline unsigned int
 x86_64pt_table_item_lg2sz(const struct pt_state *pts)
 {
 	return X86_64PT_GRANULE_LG2SZ + X86_64PT_ITEMS_LG2 * pts->level;
@@ -28,14 +28,15 @@ x86_64pt_table_item_lg2sz(const struct pt_state *pts)
 
 #define pt_table_item_lg2sz x86_64pt_table_item_lg2sz
 
-static inline unsigned int x86_64pt_num_items_lg2(const struct pt_state *pts)
+static __always_inline unsigned int
+x86_64pt_num_items_lg2(const struct pt_state *pts)
 {
 	return X86_64PT_ITEMS_LG2;
 }
 
 #define pt_num_items_lg2 x86_64pt_num_items_lg2
 
-static inline u64 x86_64pt_possible_sizes(const struct pt_state *pts)
+static __always_inline u64 x86_64pt_possible_sizes(const struct pt_state *pts)
 {
 	if (pts->level > 2)
 		return 0;
@@ -44,7 +45,8 @@ static inline u64 x86_64pt_possible_sizes(const struct pt_state *pts)
 
 #define pt_possible_sizes x86_64pt_possible_sizes
 
-static inline enum pt_entry_type x86_64pt_load_entry_raw(struct pt_state *pts)
+static __always_inline enum pt_entry_type
+x86_64pt_load_entry_raw(struct pt_state *pts)
 {
 	u64 entry = pt_read_item(pts, pts->index);
 
@@ -58,7 +60,7 @@ static inline enum pt_entry_type x86_64pt_load_entry_raw(struct pt_state *pts)
 
 #define pt_load_entry_raw x86_64pt_load_entry_raw
 
-static inline pt_oaddr_t x86_64pt_entry_oa(const struct pt_state *pts)
+static __always_inline pt_oaddr_t x86_64pt_entry_oa(const struct pt_state *pts)
 {
 	/* Bit 12 of a large leaf is PAT, not address */
 	return oalog2_set_mod(pts->entry & X86_64_FMT_OA, 0,
@@ -67,7 +69,7 @@ static inline pt_oaddr_t x86_64pt_entry_oa(const struct pt_state *pts)
 
 #define pt_entry_oa x86_64pt_entry_oa
 
-static inline pt_oaddr_t x86_64pt_table_pa(const struct pt_state *pts)
+static __always_inline pt_oaddr_t x86_64pt_table_pa(const struct pt_state *pts)
 {
 	u64 entry = pts->entry;
 
@@ -78,7 +80,7 @@ static inline pt_oaddr_t x86_64pt_table_pa(const struct pt_state *pts)
 
 #define pt_table_pa x86_64pt_table_pa
 
-static inline void
+static __always_inline void
 x86_64pt_install_leaf_entry(struct pt_state *pts, pt_oaddr_t oa,
 			    unsigned int oasz_lg2,
 			    const struct pt_write_attrs *attrs)
@@ -94,7 +96,7 @@ x86_64pt_install_leaf_entry(struct pt_state *pts, pt_oaddr_t oa,
 
 #define pt_install_leaf_entry x86_64pt_install_leaf_entry
 
-static inline bool x86_64pt_install_table(struct pt_state *pts,
+static __always_inline bool x86_64pt_install_table(struct pt_state *pts,
 					  pt_oaddr_t table_pa,
 					  const struct pt_write_attrs *attrs)
 {
@@ -149,7 +151,7 @@ x86_64pt_dump_features(unsigned int *num)
 
 #define pt_dump_features x86_64pt_dump_features
 
-static inline u64 x86_64pt_sw_flush_bit(const struct pt_state *pts)
+static __always_inline u64 x86_64pt_sw_flush_bit(const struct pt_state *pts)
 {
 	return X86_64_FMT_SW_FLUSHED;
 }
