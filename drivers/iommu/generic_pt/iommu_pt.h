@@ -712,6 +712,26 @@ static __always_inline bool pt_iommu_items_empty(const struct pt_state *pts,
 }
 
 /*
+ * Write leaves of 2^@leaf_lg2 bytes, @num items each, from the current item
+ * of @run, the first without a check, each later one once its items are
+ * seen to be zero, up to item @end.
+ */
+static __always_inline void
+pt_iommu_write_leaves(struct pt_state *run, pt_oaddr_t *oa,
+		      const struct pt_write_attrs *attrs, unsigned int leaf_lg2,
+		      unsigned int num, unsigned int end)
+{
+	const u64 *items = pt_items(run->table);
+
+	do {
+		pt_install_leaf(run, *oa, leaf_lg2, attrs);
+		*oa += oalog2_to_int(leaf_lg2);
+		run->index += num;
+	} while (run->index != end &&
+		 pt_iommu_items_zero(items, run->index, num));
+}
+
+/*
  * Write the leaf the optimistic walk chose, whose @num items are empty,
  * and after it as many more of the same size as fit, stopping at the end
  * of the range or the table or at items that are not all zero. Once a
@@ -726,8 +746,8 @@ pt_iommu_map_run(struct pt_state *pts, struct pt_iommu_map_args *map,
 		 u64 leaf_sizes, unsigned int leaf_lg2, unsigned int num)
 {
 	struct pt_range *range = pts->range;
-	const u64 *items = pt_items(pts->table);
 	unsigned int item_lg2 = pt_table_item_lg2sz(pts);
+	unsigned int max_lg2 = fls64(pt_possible_sizes(pts)) - 1;
 	unsigned int first = pts->index;
 	/*
 	 * The store loops work on copies: a table item written through a
@@ -757,26 +777,20 @@ pt_iommu_map_run(struct pt_state *pts, struct pt_iommu_map_args *map,
 	 * The first leaf's items are known to be empty. The items after it
 	 * are ours alone (the range covers them), so each later leaf is
 	 * written as soon as its items are seen to be zero, and the run ends
-	 * at the first that is not. One item per leaf is the common case and
-	 * gets a loop of its own, with the leaf size a constant of the level.
+	 * at the first that is not. The loops get the leaf size as a
+	 * constant where they can: one item per leaf is the common case, and
+	 * the largest size of a level is usually its only contiguous one.
 	 */
-	if (num == 1) {
-		run.index = first;
-		do {
-			pt_install_leaf(&run, oa, item_lg2, &attrs);
-			oa += oalog2_to_int(item_lg2);
-			run.index++;
-		} while (run.index != end &&
-			 pt_iommu_items_zero(items, run.index, 1));
-	} else {
-		run.index = first;
-		do {
-			pt_install_leaf(&run, oa, leaf_lg2, &attrs);
-			oa += oalog2_to_int(leaf_lg2);
-			run.index += num;
-		} while (run.index != end &&
-			 pt_iommu_items_zero(items, run.index, num));
-	}
+	run.index = first;
+	if (num == 1)
+		pt_iommu_write_leaves(&run, &oa, &attrs, item_lg2, 1, end);
+	else if (leaf_lg2 == max_lg2)
+		pt_iommu_write_leaves(&run, &oa, &attrs, max_lg2,
+				      log2_to_int_t(unsigned int,
+						    max_lg2 - item_lg2),
+				      end);
+	else
+		pt_iommu_write_leaves(&run, &oa, &attrs, leaf_lg2, num, end);
 	map->oa = oa;
 	pts->index = run.index;
 	pt_iommu_flush_items(pts, first, pts->index - first);

@@ -34,6 +34,8 @@
 /* The first IOVA; a batch of 32 ranges of 256 x 1 GiB ends below 2^44 */
 #define PT_BENCH_IOVA BIT(39)
 #define PT_BENCH_REPS 200
+/* The armv8 and io-pgtable-arm rows alternate in rounds of REPS / ROUNDS */
+#define PT_BENCH_ROUNDS 5
 #define PT_BENCH_BATCH 32
 
 struct pt_bench_target {
@@ -345,11 +347,12 @@ static void pt_bench_sample(struct pt_bench_stat *stat, u64 t0, u64 t1)
 }
 
 /*
- * Map, look up and unmap a batch of ranges PT_BENCH_REPS times after one
- * warm-up round, which builds the tables; every later round finds them.
+ * Map, look up and unmap a batch of ranges @reps times after one warm-up
+ * round, which builds the tables; every later round finds them. The
+ * samples are added to @row.
  */
 static void pt_bench_run(struct kunit *test, struct pt_bench_target *t,
-			 size_t pgsize, size_t pgcount,
+			 size_t pgsize, size_t pgcount, unsigned int reps,
 			 struct pt_bench_row *row)
 {
 	unsigned long stride = max_t(unsigned long, pgsize * pgcount, SZ_4K);
@@ -360,8 +363,7 @@ static void pt_bench_run(struct kunit *test, struct pt_bench_target *t,
 	unsigned int rep, b;
 	u64 t0, t1;
 
-	memset(row, 0, sizeof(*row));
-	for (rep = 0; rep <= PT_BENCH_REPS; rep++) {
+	for (rep = 0; rep <= reps; rep++) {
 		for (b = 0; b != PT_BENCH_BATCH; b++)
 			off[b] = b * stride +
 				 ((rep + b) % pgcount) * pgsize +
@@ -492,7 +494,9 @@ static void pt_bench_target_rows(struct kunit *test,
 	pt_bench_header(t->name);
 	for (j = 0; j != ARRAY_SIZE(counts); j++) {
 		for (i = 0; i != num_sizes; i++) {
-			pt_bench_run(test, t, sizes[i], counts[j], &row);
+			memset(&row, 0, sizeof(row));
+			pt_bench_run(test, t, sizes[i], counts[j], PT_BENCH_REPS,
+				     &row);
 			pt_bench_size_name(name, sizeof(name), sizes[i],
 					   counts[j]);
 			pt_bench_print(name, &row);
@@ -511,6 +515,8 @@ static void pt_bench_one(struct kunit *test, const char *name,
 	struct pt_bench_target t;
 
 	KUNIT_ASSERT_NOT_NULL_MSG(test, domain, "%s: init failed", name);
+	/* Next to the rows it is compared with, as the machine drifts */
+	pt_bench_print_floor(test);
 	pt_bench_domain_target(&t, name, domain);
 	pt_bench_target_rows(test, &t, sizes, num_sizes);
 	pt_bench_domain_free(domain);
@@ -528,7 +534,6 @@ static void pt_bench_amdv1(struct kunit *test)
 		.starting_level = 3,
 	};
 
-	pt_bench_print_floor(test);
 	pt_bench_one(test, "amdv1, 4 levels", pt_bench_amdv1_alloc(&cfg),
 		     sizes, ARRAY_SIZE(sizes));
 }
@@ -581,13 +586,26 @@ static struct iommu_domain *pt_bench_armv8_domain(void)
 	return pt_bench_armv8_4k_alloc(&cfg);
 }
 
+/* One round of a row: each target that is built, in turn */
+static void pt_bench_turns(struct kunit *test, struct pt_bench_target *t,
+			   unsigned int num, size_t pgsize, size_t pgcount,
+			   struct pt_bench_row *rows)
+{
+	unsigned int k;
+
+	for (k = 0; k != num; k++)
+		if (t[k].map)
+			pt_bench_run(test, &t[k], pgsize, pgcount,
+				     PT_BENCH_REPS / PT_BENCH_ROUNDS, &rows[k]);
+}
+
 /* armv8 and io-pgtable-arm in the same run, with the ratio per row */
 static void pt_bench_armv8(struct kunit *test)
 {
-	struct pt_bench_row rows[2][2][ARRAY_SIZE(pt_bench_sizes)];
+	struct pt_bench_row rows[2][ARRAY_SIZE(pt_bench_sizes)][2];
 	static const size_t counts[] = { 1, 256 };
-	struct pt_bench_target t[2];
-	unsigned int i, j, k;
+	struct pt_bench_target t[2] = {};
+	unsigned int i, j, k, r;
 	char name[24];
 
 	pt_bench_domain_target(&t[0], "armv8 4K stage 1", pt_bench_armv8_domain());
@@ -597,27 +615,32 @@ static void pt_bench_armv8(struct kunit *test)
 #else
 	kunit_info(test, "io-pgtable-arm is not built: CONFIG_IOMMU_IO_PGTABLE_LPAE=n");
 #endif
-	for (k = 0; k != ARRAY_SIZE(t); k++) {
-		if (!t[k].map)
-			continue;
+	/*
+	 * New and old take turns, PT_BENCH_ROUNDS times per row, so that a
+	 * machine that slows down or speeds up during the run moves both
+	 * columns alike and the ratio stays meaningful.
+	 */
+	memset(rows, 0, sizeof(rows));
+	for (r = 0; r != PT_BENCH_ROUNDS; r++)
 		for (j = 0; j != ARRAY_SIZE(counts); j++)
 			for (i = 0; i != ARRAY_SIZE(pt_bench_sizes); i++)
-				pt_bench_run(test, &t[k], pt_bench_sizes[i],
-					     counts[j], &rows[k][j][i]);
-	}
+				pt_bench_turns(test, t, ARRAY_SIZE(t),
+					       pt_bench_sizes[i], counts[j],
+					       rows[j][i]);
 
+	pt_bench_print_floor(test);
 	pr_info("iommupt_bench: armv8 4K stage 1 (new) against io-pgtable-arm ARM_64_LPAE_S1 (old), ns per call, avg\n");
 	pr_info("iommupt_bench: %10s | %-14s | %9s %9s | %6s | %9s\n", "pgsize",
 		"op", "new", "old", "old/new", "% better");
 	for (j = 0; j != ARRAY_SIZE(counts); j++) {
 		for (i = 0; i != ARRAY_SIZE(pt_bench_sizes); i++) {
 			const struct pt_bench_stat *new[3] = {
-				&rows[0][j][i].map, &rows[0][j][i].unmap,
-				&rows[0][j][i].iova_to_phys,
+				&rows[j][i][0].map, &rows[j][i][0].unmap,
+				&rows[j][i][0].iova_to_phys,
 			};
 			const struct pt_bench_stat *old[3] = {
-				&rows[1][j][i].map, &rows[1][j][i].unmap,
-				&rows[1][j][i].iova_to_phys,
+				&rows[j][i][1].map, &rows[j][i][1].unmap,
+				&rows[j][i][1].iova_to_phys,
 			};
 			static const char * const ops[] = {
 				"map_pages", "unmap_pages", "iova_to_phys",
@@ -725,7 +748,8 @@ static void pt_bench_real_row(struct kunit *test, struct iommu_domain *domain,
 		r->blocks[b] = alloc_pages(GFP_KERNEL, order);
 		KUNIT_ASSERT_NOT_NULL(test, r->blocks[b]);
 	}
-	pt_bench_run(test, &r->t, pgsize, pgcount, &row);
+	memset(&row, 0, sizeof(row));
+	pt_bench_run(test, &r->t, pgsize, pgcount, PT_BENCH_REPS, &row);
 	for (b = 0; b != PT_BENCH_BATCH; b++)
 		__free_pages(r->blocks[b], order);
 	pt_bench_size_name(name, sizeof(name), pgsize, pgcount);

@@ -105,7 +105,7 @@ static u64 now_ns(void)
 
 /* Best ns per call of each operation over the timed passes */
 struct best {
-	u64 ns[3];
+	unsigned long long ns[3];
 };
 
 static void best_add(struct best *b, unsigned int op, u64 t0, u64 t1)
@@ -210,7 +210,7 @@ static void run_row(const struct row *r, bool timed)
 static void time_floor(unsigned int num)
 {
 	static u64 table[512];
-	u64 best = 0, t0, ns;
+	unsigned long long best = 0, t0, ns;
 	unsigned int i, j;
 
 	for (i = 0; i != TIME_PASSES; i++) {
@@ -223,7 +223,7 @@ static void time_floor(unsigned int num)
 		if (!best || ns < best)
 			best = ns;
 	}
-	printf("floor: store of %3u PTEs, cache hot: %lu.%02llu ns\n", num,
+	printf("floor: store of %3u PTEs, cache hot: %llu.%02llu ns\n", num,
 	       best / 100, best % 100);
 }
 
