@@ -17,7 +17,7 @@
 
 /* Pack a top table and its level into one word for pt_common::top_of_table */
 static __always_inline uintptr_t pt_top_pack(struct pt_table_p *table,
-				    unsigned int top_level)
+					     unsigned int top_level)
 {
 	return (uintptr_t)table | top_level;
 }
@@ -34,8 +34,9 @@ static __always_inline unsigned int pt_top_unpack_level(uintptr_t top_of_table)
 }
 
 /* Publish a new top; readers see the old or the new pair, never a mix */
-static __always_inline void pt_top_set(struct pt_common *common,
-			      struct pt_table_p *table, unsigned int top_level)
+static __always_inline void
+pt_top_set(struct pt_common *common,
+	   struct pt_table_p *table, unsigned int top_level)
 {
 	WRITE_ONCE(common->top_of_table, pt_top_pack(table, top_level));
 }
@@ -162,8 +163,9 @@ pt_min_signed_va(const struct pt_common *common)
  *
  * Return: the range, to be checked with pt_check_range()
  */
-static __always_inline struct pt_range pt_make_range(struct pt_common *common,
-					    pt_vaddr_t va, pt_vaddr_t last_va)
+static __always_inline struct pt_range
+pt_make_range(struct pt_common *common,
+	      pt_vaddr_t va, pt_vaddr_t last_va)
 {
 	uintptr_t top_of_table = READ_ONCE(common->top_of_table);
 
@@ -237,8 +239,8 @@ pt_best_pgsize_lg2(u64 pgsz_bitmap, pt_vaddr_t va,
  * they are empty or hold an entry it is replacing.
  */
 static __always_inline void pt_install_leaf(struct pt_state *pts, pt_oaddr_t oa,
-				   unsigned int oasz_lg2,
-				   const struct pt_write_attrs *attrs)
+					    unsigned int oasz_lg2,
+					    const struct pt_write_attrs *attrs)
 {
 	if (IS_ENABLED(CONFIG_DEBUG_GENERIC_PT)) {
 		WARN_ON(!(pt_leaf_sizes(pts) & BIT_ULL(oasz_lg2)));

@@ -11,7 +11,6 @@
 #ifndef __GENERIC_PT_PT_DEFS_H
 #define __GENERIC_PT_PT_DEFS_H
 
-#include <linux/args.h>
 #include <linux/atomic.h>
 #include <linux/bits.h>
 #include <linux/compiler.h>
@@ -27,13 +26,10 @@
 
 /*
  * The name of the instance, in the names of its exported functions: the
- * format, or the format and the variant a unit compiles, for a format that
- * is compiled once per geometry (armv8_4k) so that the geometry is a
- * constant in every walk.
+ * format, unless the unit is one of several compiled from one format, one
+ * per geometry (armv8_4k), so that the geometry is a constant in every walk.
  */
-#ifdef PT_FMT_VARIANT
-#define PT_FMT_NAME CONCATENATE(CONCATENATE(PT_FMT, _), PT_FMT_VARIANT)
-#else
+#ifndef PT_FMT_NAME
 #define PT_FMT_NAME PT_FMT
 #endif
 
@@ -236,21 +232,23 @@ pt_read_item(const struct pt_state *pts, unsigned int index)
 }
 
 static __always_inline void pt_write_item(const struct pt_state *pts,
-				 unsigned int index, u64 value)
+					  unsigned int index, u64 value)
 {
 	WRITE_ONCE(pt_items(pts->table)[index], value);
 }
 
 /* Replace the item only if it still holds old; true on success */
-static __always_inline bool pt_cmpxchg_item(const struct pt_state *pts,
-				   unsigned int index, u64 old, u64 new)
+static __always_inline bool
+pt_cmpxchg_item(const struct pt_state *pts,
+		unsigned int index, u64 old, u64 new)
 {
 	return try_cmpxchg64(&pt_items(pts->table)[index], &old, new);
 }
 
 /* Atomically clear then set bits of an item, racing with the walker */
-static __always_inline void pt_update_item(const struct pt_state *pts,
-				  unsigned int index, u64 clear, u64 set)
+static __always_inline void
+pt_update_item(const struct pt_state *pts,
+	       unsigned int index, u64 clear, u64 set)
 {
 	u64 *item = &pt_items(pts->table)[index];
 	u64 old = READ_ONCE(*item);

@@ -30,7 +30,7 @@ static __always_inline bool pt_can_have_table(const struct pt_state *pts)
 /* An entry is cleared by zeroing every item of it */
 #ifndef pt_clear_entry
 static __always_inline void pt_clear_entry(struct pt_state *pts,
-				  unsigned int num_contig_lg2)
+					   unsigned int num_contig_lg2)
 {
 	unsigned int first = log2_set_mod_t(unsigned int, pts->index, 0,
 					    num_contig_lg2);

@@ -162,12 +162,10 @@ static phys_addr_t pt_bench_domain_iova_to_phys(struct pt_bench_target *t,
 		return &table->iommu.domain;                                \
 	}
 
-#define PT_BENCH_FMT(fmt) PT_BENCH_INSTANCE(fmt, fmt)
-
-PT_BENCH_FMT(amdv1)
-PT_BENCH_FMT(mock)
-PT_BENCH_FMT(x86_64)
-PT_BENCH_FMT(vtdss)
+PT_BENCH_INSTANCE(amdv1, amdv1)
+PT_BENCH_INSTANCE(mock, mock)
+PT_BENCH_INSTANCE(x86_64, x86_64)
+PT_BENCH_INSTANCE(vtdss, vtdss)
 PT_BENCH_INSTANCE(armv8_4k, armv8)
 
 static void pt_bench_domain_free(struct iommu_domain *domain)

@@ -103,7 +103,7 @@ static __always_inline void pt_next_entry(struct pt_state *pts)
  * Return: true if the range covers every VA of the entry
  */
 static __always_inline bool pt_entry_fully_covered(const struct pt_state *pts,
-					  unsigned int oasz_lg2)
+						   unsigned int oasz_lg2)
 {
 	const struct pt_range *range = pts->range;
 
@@ -177,14 +177,6 @@ static inline int pt_walk_below_zero(struct pt_range *range, void *arg,
 		return prefix##il##lvl(range, arg, level, table);          \
 	}
 
-#define __PT_WALKER_BODY(name, level_fn)                                    \
-	static __always_inline int                                          \
-	name##_body(struct pt_range *range, void *arg, unsigned int level,  \
-		    struct pt_table_p *table, pt_level_fn_t descend_fn)     \
-	{                                                                   \
-		return level_fn(range, arg, level, table, descend_fn);      \
-	}
-
 /* int name(range, arg): start at the range's top, calling name_l<top> */
 #define __PT_WALKER_START(name)                                             \
 	static int name(struct pt_range *range, void *arg)                  \
@@ -234,8 +226,13 @@ static inline int pt_walk_below_zero(struct pt_range *range, void *arg,
  * The instances above the format's PT_MAX_TOP_LEVEL are never called and
  * are discarded by the compiler.
  */
-#define PT_MAKE_WALKER(name, level_fn)                              \
-	__PT_WALKER_BODY(name, level_fn)                            \
+#define PT_MAKE_WALKER(name, level_fn)                                      \
+	static __always_inline int                                          \
+	name##_body(struct pt_range *range, void *arg, unsigned int level,  \
+		    struct pt_table_p *table, pt_level_fn_t descend_fn)     \
+	{                                                                   \
+		return level_fn(range, arg, level, table, descend_fn);      \
+	}                                                                   \
 	__PT_LEVEL_INSTANCE(name##_, 0, pt_walk_below_zero)         \
 	__PT_LEVEL_INSTANCE(name##_, 1, name##_l0)                  \
 	__PT_LEVEL_INSTANCE(name##_, 2, name##_l1)                  \
@@ -256,8 +253,13 @@ static inline int pt_walk_below_zero(struct pt_range *range, void *arg,
  * PT_MAKE_WALKER(): its code would be copied for every pair of top and
  * current level.
  */
-#define PT_MAKE_DESCENT(name, level_fn)                             \
-	__PT_WALKER_BODY(name, level_fn)                            \
+#define PT_MAKE_DESCENT(name, level_fn)                                     \
+	static __always_inline int                                          \
+	name##_body(struct pt_range *range, void *arg, unsigned int level,  \
+		    struct pt_table_p *table, pt_level_fn_t descend_fn)     \
+	{                                                                   \
+		return level_fn(range, arg, level, table, descend_fn);      \
+	}                                                                   \
 	__PT_DESCENT_INSTANCE(name##_, 0, pt_walk_below_zero)       \
 	__PT_DESCENT_INSTANCE(name##_, 1, name##_il0)               \
 	__PT_DESCENT_INSTANCE(name##_, 2, name##_il1)               \

@@ -124,18 +124,10 @@ struct pt_iommu_cfg {
 };
 
 /*
- * Declarations every format shares. The domain ops have exactly the
- * signatures of struct iommu_domain_ops and struct iommu_dirty_ops.
- */
-#define PT_IOMMU_FMT_DECLS(fmt)                          \
-	struct pt_iommu_##fmt;                           \
-	struct pt_iommu_##fmt##_cfg;                     \
-	struct pt_iommu_##fmt##_hw_info;                 \
-	PT_IOMMU_INSTANCE_DECLS(fmt, fmt)
-
-/*
  * The functions of one compiled instance @name of the format @fmt: the
- * format itself, or for the Arm format one per granule (armv8_4k).
+ * format itself, or for the Arm format one per granule (armv8_4k). The
+ * domain ops have exactly the signatures of struct iommu_domain_ops and
+ * struct iommu_dirty_ops.
  */
 #define PT_IOMMU_INSTANCE_DECLS(name, fmt)                                    \
 	int pt_iommu_##name##_init(struct pt_iommu_##fmt *table,             \
@@ -225,7 +217,7 @@ struct pt_iommu_amdv1_hw_info {
 	u8 mode;
 };
 
-PT_IOMMU_FMT_DECLS(amdv1);
+PT_IOMMU_INSTANCE_DECLS(amdv1, amdv1);
 
 /**
  * struct pt_iommu_mock - The iommufd selftest mock table, AMD IOMMU v1 on a
@@ -258,7 +250,7 @@ struct pt_iommu_mock_hw_info {
 	u8 mode;
 };
 
-PT_IOMMU_FMT_DECLS(mock);
+PT_IOMMU_INSTANCE_DECLS(mock, mock);
 
 /**
  * struct pt_iommu_x86_64 - An x86-64 compatible page table
@@ -291,7 +283,7 @@ struct pt_iommu_x86_64_hw_info {
 	u8 levels;
 };
 
-PT_IOMMU_FMT_DECLS(x86_64);
+PT_IOMMU_INSTANCE_DECLS(x86_64, x86_64);
 
 /**
  * struct pt_iommu_vtdss - An Intel VT-d second stage page table
@@ -324,7 +316,7 @@ struct pt_iommu_vtdss_hw_info {
 	u8 aw;
 };
 
-PT_IOMMU_FMT_DECLS(vtdss);
+PT_IOMMU_INSTANCE_DECLS(vtdss, vtdss);
 
 /**
  * struct pt_iommu_armv8 - An Arm VMSAv8-64 long descriptor page table

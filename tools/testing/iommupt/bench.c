@@ -196,11 +196,13 @@ static void run_row(const struct row *r, bool timed)
 	} else {
 		for (i = 0; i != TIME_PASSES; i++)
 			pass(r, fmt, t, false, &best);
-		printf("%-8s %-14s 2^%-2u x %3u  map %6llu.%02llu  unmap %6llu.%02llu  iova_to_phys %4llu.%02llu ns\n",
-		       r->fmt, r->cfg, r->pg_lg2, r->count,
-		       best.ns[0] / 100, best.ns[0] % 100,
-		       best.ns[1] / 100, best.ns[1] % 100,
-		       best.ns[2] / 100, best.ns[2] % 100);
+		printf("%-8s %-14s 2^%-2u x %3u", r->fmt, r->cfg, r->pg_lg2,
+		       r->count);
+		printf("  map %6llu.%02llu  unmap %6llu.%02llu",
+		       best.ns[0] / 100, best.ns[0] % 100, best.ns[1] / 100,
+		       best.ns[1] % 100);
+		printf("  iova_to_phys %4llu.%02llu ns\n", best.ns[2] / 100,
+		       best.ns[2] % 100);
 	}
 	fmt->destroy(t);
 	hrcu_barrier();

@@ -158,9 +158,10 @@ amdv1pt_install_leaf_entry(struct pt_state *pts, pt_oaddr_t oa,
 
 #define pt_install_leaf_entry amdv1pt_install_leaf_entry
 
-static __always_inline bool amdv1pt_install_table(struct pt_state *pts,
-					 pt_oaddr_t table_pa,
-					 const struct pt_write_attrs *attrs)
+static __always_inline bool
+amdv1pt_install_table(struct pt_state *pts,
+		      pt_oaddr_t table_pa,
+		      const struct pt_write_attrs *attrs)
 {
 	u64 entry = AMDV1PT_FMT_PR | AMDV1PT_FMT_IR | AMDV1PT_FMT_IW |
 		    FIELD_PREP(AMDV1PT_FMT_NEXT_LEVEL, pts->level) |

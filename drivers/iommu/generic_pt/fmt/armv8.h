@@ -108,7 +108,7 @@ static __always_inline bool armv8pt_oa52(const struct pt_state *pts)
 }
 
 static __always_inline u64 armv8pt_oa_to_field(const struct pt_state *pts,
-				      pt_oaddr_t oa)
+					       pt_oaddr_t oa)
 {
 	u64 field = oa & ARMV8PT_FMT_OA48;
 
@@ -196,9 +196,10 @@ armv8pt_install_leaf_entry(struct pt_state *pts, pt_oaddr_t oa,
 
 #define pt_install_leaf_entry armv8pt_install_leaf_entry
 
-static __always_inline bool armv8pt_install_table(struct pt_state *pts,
-					 pt_oaddr_t table_pa,
-					 const struct pt_write_attrs *attrs)
+static __always_inline bool
+armv8pt_install_table(struct pt_state *pts,
+		      pt_oaddr_t table_pa,
+		      const struct pt_write_attrs *attrs)
 {
 	u64 entry = ARMV8PT_FMT_VALID | ARMV8PT_FMT_TABLE |
 		    armv8pt_oa_to_field(pts, table_pa);

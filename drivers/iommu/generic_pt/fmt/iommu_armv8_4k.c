@@ -4,7 +4,7 @@
  * table for the 4 KiB granule: pt_iommu_armv8_4k_*().
  */
 #define PT_FMT armv8
-#define PT_FMT_VARIANT 4k
+#define PT_FMT_NAME armv8_4k
 #define PT_SUPPORTED_FEATURES ARMV8PT_FEATURES
 
 #include "armv8.h"

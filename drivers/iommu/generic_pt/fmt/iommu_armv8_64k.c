@@ -4,7 +4,7 @@
  * table for the 64 KiB granule: pt_iommu_armv8_64k_*().
  */
 #define PT_FMT armv8
-#define PT_FMT_VARIANT 64k
+#define PT_FMT_NAME armv8_64k
 #define PT_SUPPORTED_FEATURES (ARMV8PT_FEATURES | BIT(PT_FEAT_ARMV8_GRANULE_64K))
 #define PT_FORCE_ENABLED_FEATURES BIT(PT_FEAT_ARMV8_GRANULE_64K)
 

@@ -90,9 +90,10 @@ vtdsspt_install_leaf_entry(struct pt_state *pts, pt_oaddr_t oa,
 
 #define pt_install_leaf_entry vtdsspt_install_leaf_entry
 
-static __always_inline bool vtdsspt_install_table(struct pt_state *pts,
-					 pt_oaddr_t table_pa,
-					 const struct pt_write_attrs *attrs)
+static __always_inline bool
+vtdsspt_install_table(struct pt_state *pts,
+		      pt_oaddr_t table_pa,
+		      const struct pt_write_attrs *attrs)
 {
 	u64 entry = VTDSS_FMT_R | VTDSS_FMT_W | (table_pa & VTDSS_FMT_OA);
 

@@ -96,9 +96,10 @@ x86_64pt_install_leaf_entry(struct pt_state *pts, pt_oaddr_t oa,
 
 #define pt_install_leaf_entry x86_64pt_install_leaf_entry
 
-static __always_inline bool x86_64pt_install_table(struct pt_state *pts,
-					  pt_oaddr_t table_pa,
-					  const struct pt_write_attrs *attrs)
+static __always_inline bool
+x86_64pt_install_table(struct pt_state *pts,
+		       pt_oaddr_t table_pa,
+		       const struct pt_write_attrs *attrs)
 {
 	u64 entry = X86_64_FMT_P | X86_64_FMT_RW | X86_64_FMT_U |
 		    X86_64_FMT_A | (table_pa & X86_64_FMT_OA);
