@@ -679,12 +679,13 @@ static __always_inline bool pt_iommu_items_zero(const u64 *items,
 						unsigned int index,
 						unsigned int num)
 {
+	u64 all = 0;
 	unsigned int i;
 
+	/* Usually they are: no branch per item */
 	for (i = 0; i != num; i++)
-		if (READ_ONCE(items[index + i]))
-			return false;
-	return true;
+		all |= READ_ONCE(items[index + i]);
+	return !all;
 }
 
 /*
@@ -721,8 +722,34 @@ pt_iommu_write_leaves(struct pt_state *run, pt_oaddr_t *oa,
 		      const struct pt_write_attrs *attrs, unsigned int leaf_lg2,
 		      unsigned int num, unsigned int end)
 {
-	const u64 *items = pt_items(run->table);
+	u64 step = pt_leaf_item_step(run, leaf_lg2);
+	u64 *items = pt_items(run->table);
 
+	if (step) {
+		/*
+		 * The format builds the first leaf; each item after it is
+		 * the one before plus the step, so the loop is an add and a
+		 * store per item, on a pointer.
+		 */
+		u64 *item = &items[run->index + num];
+		u64 *stop = &items[end];
+		u64 value;
+		unsigned int i;
+
+		pt_install_leaf(run, *oa, leaf_lg2, attrs);
+		value = READ_ONCE(item[-1]);
+		while (item != stop && pt_iommu_items_zero(item, 0, num)) {
+			for (i = 0; i != num; i++) {
+				value += step;
+				WRITE_ONCE(item[i], value);
+			}
+			item += num;
+		}
+		*oa += oalog2_mul(item - &items[run->index],
+				  pt_table_item_lg2sz(run));
+		run->index = item - items;
+		return;
+	}
 	do {
 		pt_install_leaf(run, *oa, leaf_lg2, attrs);
 		*oa += oalog2_to_int(leaf_lg2);

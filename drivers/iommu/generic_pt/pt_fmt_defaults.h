@@ -42,6 +42,21 @@ static __always_inline void pt_clear_entry(struct pt_state *pts,
 #endif
 
 /*
+ * What a leaf item adds to the item before it in a run of leaves of
+ * 2^@oasz_lg2 bytes, if every item holds its own output address in a field
+ * that adding the item size moves along and nothing else depends on the
+ * address. Map then writes such runs with an add per item. 0, the
+ * default, means the items must each go through pt_install_leaf_entry().
+ */
+#ifndef pt_leaf_item_step
+static __always_inline u64 pt_leaf_item_step(const struct pt_state *pts,
+					     unsigned int oasz_lg2)
+{
+	return 0;
+}
+#endif
+
+/*
  * The software bit a table entry carries once the table it points to has
  * been flushed for an incoherent walker. 0 means the format has none and
  * cannot support PT_FEAT_DMA_INCOHERENT.

@@ -158,6 +158,20 @@ amdv1pt_install_leaf_entry(struct pt_state *pts, pt_oaddr_t oa,
 
 #define pt_install_leaf_entry amdv1pt_install_leaf_entry
 
+/*
+ * A single item leaf holds its OA, shifted by AMDV1PT_OA_SHIFT; every item
+ * of a larger leaf holds the same value, the OA of the whole leaf.
+ */
+static __always_inline u64
+amdv1pt_leaf_item_step(const struct pt_state *pts, unsigned int oasz_lg2)
+{
+	if (oasz_lg2 != amdv1pt_table_item_lg2sz(pts))
+		return 0;
+	return amdv1pt_oa_to_field(oalog2_to_int(oasz_lg2));
+}
+
+#define pt_leaf_item_step amdv1pt_leaf_item_step
+
 static __always_inline bool
 amdv1pt_install_table(struct pt_state *pts,
 		      pt_oaddr_t table_pa,

@@ -196,6 +196,21 @@ armv8pt_install_leaf_entry(struct pt_state *pts, pt_oaddr_t oa,
 
 #define pt_install_leaf_entry armv8pt_install_leaf_entry
 
+/*
+ * Every item, of a contiguous run too, holds its own OA in place, except
+ * that a 52-bit OA keeps bits 51:48 low in the item: crossing 2^48 would
+ * not carry into them.
+ */
+static __always_inline u64
+armv8pt_leaf_item_step(const struct pt_state *pts, unsigned int oasz_lg2)
+{
+	if (armv8pt_oa52(pts))
+		return 0;
+	return BIT_ULL(armv8pt_table_item_lg2sz(pts));
+}
+
+#define pt_leaf_item_step armv8pt_leaf_item_step
+
 static __always_inline bool
 armv8pt_install_table(struct pt_state *pts,
 		      pt_oaddr_t table_pa,

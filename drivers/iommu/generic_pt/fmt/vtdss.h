@@ -90,6 +90,15 @@ vtdsspt_install_leaf_entry(struct pt_state *pts, pt_oaddr_t oa,
 
 #define pt_install_leaf_entry vtdsspt_install_leaf_entry
 
+/* Leaves are single items with the OA in place: the next is one size on */
+static __always_inline u64
+vtdsspt_leaf_item_step(const struct pt_state *pts, unsigned int oasz_lg2)
+{
+	return BIT_ULL(oasz_lg2);
+}
+
+#define pt_leaf_item_step vtdsspt_leaf_item_step
+
 static __always_inline bool
 vtdsspt_install_table(struct pt_state *pts,
 		      pt_oaddr_t table_pa,

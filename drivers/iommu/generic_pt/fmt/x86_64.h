@@ -96,6 +96,15 @@ x86_64pt_install_leaf_entry(struct pt_state *pts, pt_oaddr_t oa,
 
 #define pt_install_leaf_entry x86_64pt_install_leaf_entry
 
+/* Leaves are single items with the OA in place: the next is one size on */
+static __always_inline u64
+x86_64pt_leaf_item_step(const struct pt_state *pts, unsigned int oasz_lg2)
+{
+	return BIT_ULL(oasz_lg2);
+}
+
+#define pt_leaf_item_step x86_64pt_leaf_item_step
+
 static __always_inline bool
 x86_64pt_install_table(struct pt_state *pts,
 		       pt_oaddr_t table_pa,
