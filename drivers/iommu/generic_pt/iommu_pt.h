@@ -1325,6 +1325,35 @@ PT_IOMMU_EXPORT(map_pages);
 /* ------------------------------------------------------- unmap */
 
 /*
+ * After a single item leaf that unmap cleared, clear the single item leaves
+ * that follow it in one pass, up to the last item the range covers whole.
+ * The walk state stays in registers, with no VA to follow per item.
+ * Returns the index of the last item cleared.
+ */
+static __always_inline unsigned int
+pt_iommu_unmap_run(const struct pt_state *pts,
+		   struct pt_iommu_unmap_args *unmap)
+{
+	const struct pt_range *range = pts->range;
+	unsigned int item_lg2 = pt_table_item_lg2sz(pts);
+	unsigned int end = pts->end_index;
+	struct pt_state ipts = *pts;
+
+	/* The last item is covered whole only if the range ends with it */
+	if (log2_div_eq(range->va, range->last_va, pt_table_span_lg2(pts)) &&
+	    !log2_mod_eq_max_t(pt_vaddr_t, range->last_va, item_lg2))
+		end--;
+	for (ipts.index = pts->index + 1; ipts.index < end; ipts.index++) {
+		if (pt_load_entry(&ipts) != PT_ENTRY_OA ||
+		    pt_entry_num_contig_lg2(&ipts))
+			break;
+		pt_clear_entry(&ipts, 0);
+	}
+	unmap->unmapped += log2_mul(ipts.index - 1 - pts->index, item_lg2);
+	return ipts.index - 1;
+}
+
+/*
  * Clear the leaves of the range in one table, and the tables below it that
  * the range covers whole. Stops at a hole or a leaf the range only cuts.
  */
@@ -1360,6 +1389,11 @@ static __always_inline int __pt_unmap_range(struct pt_range *range,
 			unmap->unmapped += log2_to_int(oasz_lg2);
 			written = pts.index +
 				  log2_to_int_t(unsigned int, contig_lg2);
+			if (!contig_lg2) {
+				/* pt_next_entry() moves on from the last */
+				pts.index = pt_iommu_unmap_run(&pts, unmap);
+				written = pts.index + 1;
+			}
 			break;
 		case PT_ENTRY_TABLE:
 			covered = pt_entry_fully_covered(&pts,
