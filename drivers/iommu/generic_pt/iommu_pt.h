@@ -1387,13 +1387,11 @@ static __always_inline int __pt_unmap_range(struct pt_range *range,
 			contig_lg2 = pt_entry_num_contig_lg2(&pts);
 			pt_clear_entry(&pts, contig_lg2);
 			unmap->unmapped += log2_to_int(oasz_lg2);
+			/* pt_next_entry() moves on from the last one cleared */
+			if (!contig_lg2)
+				pts.index = pt_iommu_unmap_run(&pts, unmap);
 			written = pts.index +
 				  log2_to_int_t(unsigned int, contig_lg2);
-			if (!contig_lg2) {
-				/* pt_next_entry() moves on from the last */
-				pts.index = pt_iommu_unmap_run(&pts, unmap);
-				written = pts.index + 1;
-			}
 			break;
 		case PT_ENTRY_TABLE:
 			covered = pt_entry_fully_covered(&pts,
@@ -1500,18 +1498,15 @@ static size_t pt_iommu_unmap_range(struct pt_iommu *iommu_table,
 
 	if (pt_check_range(&range) || !pt_range_clip_to_top(&range))
 		return 0;
-	if (len && !(len & (len - 1))) {
-		len_lg2 = vaffs(len);
-		if (!pt_walk_unmap_one(&range, &len_lg2)) {
-			INIT_LIST_HEAD(&unmap.free_list);
-			pt_iommu_gather(iommu_table, va, len, &unmap.free_list,
-					gather);
-			return len;
-		}
-	}
 	INIT_LIST_HEAD(&unmap.free_list);
 	unmap.unmapped = 0;
-	pt_walk_unmap(&range, &unmap);
+	if (len && !(len & (len - 1))) {
+		len_lg2 = vaffs(len);
+		if (!pt_walk_unmap_one(&range, &len_lg2))
+			unmap.unmapped = len;
+	}
+	if (!unmap.unmapped)
+		pt_walk_unmap(&range, &unmap);
 	if (unmap.unmapped)
 		pt_iommu_gather(iommu_table, va, unmap.unmapped,
 				&unmap.free_list, gather);
