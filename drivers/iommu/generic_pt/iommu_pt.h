@@ -682,8 +682,11 @@ static __always_inline bool pt_iommu_items_zero(const u64 *items,
 	u64 all = 0;
 	unsigned int i;
 
-	/* Usually they are: no branch per item */
-	for (i = 0; i != num; i++)
+	/* Usually they are: a branch per chunk, none per item */
+	for (i = 0; i + PT_ITEM_CHUNK <= num; i += PT_ITEM_CHUNK)
+		if (pt_items_chunk_or(&items[index + i]))
+			return false;
+	for (; i != num; i++)
 		all |= READ_ONCE(items[index + i]);
 	return !all;
 }
@@ -731,6 +734,7 @@ pt_iommu_write_leaves(struct pt_state *run, pt_oaddr_t *oa,
 		 * the one before plus the step, so the loop is an add and a
 		 * store per item, on a pointer.
 		 */
+		unsigned int chunk = max(num, PT_ITEM_CHUNK);
 		u64 *item = &items[run->index + num];
 		u64 *stop = &items[end];
 		u64 value;
@@ -738,6 +742,20 @@ pt_iommu_write_leaves(struct pt_state *run, pt_oaddr_t *oa,
 
 		pt_install_leaf(run, *oa, leaf_lg2, attrs);
 		value = READ_ONCE(item[-1]);
+		/*
+		 * Whole leaves a chunk at a time: one test for all their
+		 * items, and stores that do not wait on each other. The
+		 * leaves left over go one by one.
+		 */
+		while (stop - item >= chunk &&
+		       pt_iommu_items_zero(item, 0, chunk)) {
+			for (i = 0; i != chunk; i += PT_ITEM_CHUNK) {
+				pt_items_chunk_write(&item[i], value + step,
+						     step);
+				value += PT_ITEM_CHUNK * step;
+			}
+			item += chunk;
+		}
 		while (item != stop && pt_iommu_items_zero(item, 0, num)) {
 			for (i = 0; i != num; i++) {
 				value += step;

@@ -141,7 +141,6 @@ amdv1pt_install_leaf_entry(struct pt_state *pts, pt_oaddr_t oa,
 	unsigned int contig_lg2 = oasz_lg2 - amdv1pt_table_item_lg2sz(pts);
 	u64 entry = AMDV1PT_FMT_PR | attrs->descriptor_bits |
 		    amdv1pt_oa_to_field(oa);
-	unsigned int i;
 
 	if (contig_lg2 == 0) {
 		pt_write_item(pts, pts->index, entry);
@@ -152,8 +151,8 @@ amdv1pt_install_leaf_entry(struct pt_state *pts, pt_oaddr_t oa,
 	entry |= FIELD_PREP(AMDV1PT_FMT_NEXT_LEVEL, AMDV1PT_NEXT_LEVEL_SIZED) |
 		 (GENMASK_ULL(oasz_lg2 - 1, 0) & AMDV1PT_FMT_OA &
 		  ~BIT_ULL(oasz_lg2 - 1));
-	for (i = 0; i != log2_to_int_t(unsigned int, contig_lg2); i++)
-		pt_write_item(pts, pts->index + i, entry);
+	pt_write_items(pts, pts->index, log2_to_int_t(unsigned int, contig_lg2),
+		       entry, 0);
 }
 
 #define pt_install_leaf_entry amdv1pt_install_leaf_entry

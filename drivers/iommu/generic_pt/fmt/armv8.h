@@ -186,6 +186,14 @@ armv8pt_install_leaf_entry(struct pt_state *pts, pt_oaddr_t oa,
 		entry |= ARMV8PT_FMT_TABLE;
 	if (contig_lg2)
 		entry |= ARMV8PT_FMT_CONT;
+	if (!armv8pt_oa52(pts)) {
+		/* The OA is in place: each item is the one before plus its size */
+		pt_write_items(pts, pts->index,
+			       log2_to_int_t(unsigned int, contig_lg2),
+			       entry | armv8pt_oa_to_field(pts, oa),
+			       BIT_ULL(item_lg2));
+		return;
+	}
 	for (i = 0; i != log2_to_int_t(unsigned int, contig_lg2); i++) {
 		pt_oaddr_t item_oa = oa + oalog2_mul(i, item_lg2);
 
