@@ -476,6 +476,8 @@ PT_IOMMU_EXPORT(iova_to_phys);
 
 /* Internal code of the unchecked walks: use the checked one */
 #define PT_MAP_NEED_TABLES (-EAGAIN)
+/* Internal code of the descent: walk the range from map->walk_table */
+#define PT_MAP_WALK_RANGE 1
 
 /* Unpublished tables for one map, by the level of the table */
 struct pt_iommu_table_pool {
@@ -489,8 +491,11 @@ struct pt_iommu_map_args {
 	struct pt_write_attrs attrs;
 	/* The OA the next leaf maps */
 	pt_oaddr_t oa;
-	/* lg2 of the page of a one page map, set for that walk only */
-	unsigned int leaf_lg2;
+	/* Where the descent stops, set for it only: pt_iommu_descend_lg2() */
+	unsigned int descend_lg2;
+	/* The table and level it stopped at for the range walk */
+	unsigned int walk_level;
+	struct pt_table_p *walk_table;
 	/* The new tables of the map, set for the check and checked walks */
 	struct pt_iommu_table_pool *pool;
 	/*
@@ -949,16 +954,34 @@ PT_IOMMU_WALKER_VARIANT(pt_walk_map_optimistic, __pt_map_range,
 			PT_MAP_OPTIMISTIC);
 
 /*
- * The fast path: one page, (pgsize, 1), that is one leaf of a level whose
- * item is that size, under tables that exist. Nothing is written before
- * the leaf, so a failure changes nothing. Anything else, a contiguous
- * size, a missing table or an empty table to replace, goes to the other
- * walks.
+ * The item size at which the descent of a map stops: in any larger item the
+ * range lies inside one item without covering it whole, so no leaf of that
+ * level can map it.
  */
-static __always_inline int __pt_map_one(struct pt_range *range, void *arg,
-					unsigned int level,
-					struct pt_table_p *table,
-					pt_level_fn_t descend_fn)
+static __always_inline unsigned int pt_iommu_descend_lg2(pt_vaddr_t va,
+							 pt_vaddr_t last_va)
+{
+	/* va and last_va share the bits from span_lg2 up */
+	unsigned int span_lg2 = vafls(va ^ last_va);
+
+	/* An aligned block of 2^span_lg2 is one item of that size */
+	if (last_va - va == log2_to_max_int_t(pt_vaddr_t, span_lg2))
+		return span_lg2;
+	return span_lg2 - 1;
+}
+
+/*
+ * The fast path, before any check: go down the tables that exist to the
+ * level of map->descend_lg2, with none of the choices of the range walk,
+ * and map there exactly one item with a leaf of the item size. For
+ * anything else it returns the table, for the caller to run the optimistic
+ * walk from: a call from here would cost every descent a stack frame. It
+ * writes nothing unless it succeeds.
+ */
+static __always_inline int __pt_map_descend(struct pt_range *range,
+					    void *arg, unsigned int level,
+					    struct pt_table_p *table,
+					    pt_level_fn_t descend_fn)
 {
 	struct pt_state pts = pt_init(range, level, table);
 	struct pt_iommu_map_args *map = arg;
@@ -967,25 +990,28 @@ static __always_inline int __pt_map_one(struct pt_range *range, void *arg,
 	pt_load_entry(&pts);
 	if (pts.type == PT_ENTRY_OA)
 		return -EADDRINUSE;
-	if (item_lg2 == map->leaf_lg2) {
-		if (pts.type != PT_ENTRY_EMPTY ||
-		    !(pt_iommu_map_sizes(&pts, map) & BIT_ULL(item_lg2)) ||
-		    log2_mod(range->va, item_lg2) ||
-		    oalog2_mod(map->oa, item_lg2))
+	if (item_lg2 > map->descend_lg2) {
+		if (!level || pts.type == PT_ENTRY_EMPTY)
 			return PT_MAP_NEED_TABLES;
+		pt_iommu_table_item_flushed(&pts);
+		return pt_descend(&pts, arg, descend_fn);
+	}
+	/* Inside one item here means all of it: no size to choose */
+	if (log2_div_eq(range->va, range->last_va, item_lg2) &&
+	    pts.type == PT_ENTRY_EMPTY &&
+	    (pt_iommu_map_sizes(&pts, map) & BIT_ULL(item_lg2)) &&
+	    !oalog2_mod(map->oa, item_lg2)) {
 		pt_install_leaf(&pts, map->oa, item_lg2, &map->attrs);
 		pt_iommu_flush_items(&pts, pts.index, 1);
 		map->oa += oalog2_to_int(item_lg2);
 		return 0;
 	}
-	if (!level || item_lg2 < map->leaf_lg2 ||
-	    pts.type == PT_ENTRY_EMPTY)
-		return PT_MAP_NEED_TABLES;
-	pt_iommu_table_item_flushed(&pts);
-	return pt_descend(&pts, arg, descend_fn);
+	map->walk_level = level;
+	map->walk_table = table;
+	return PT_MAP_WALK_RANGE;
 }
 
-PT_MAKE_DESCENT(pt_walk_map_one, __pt_map_one);
+PT_MAKE_DESCENT(pt_walk_map_descend, __pt_map_descend);
 
 /* The lowest top level whose table reaches every VA of the range */
 static int pt_iommu_top_level_for(const struct pt_range *range,
@@ -1314,14 +1340,16 @@ PT_IOMMU_API int PT_IOMMU_NS(map_pages)(struct iommu_domain *domain,
 
 	/* First without a check, under the tables that exist */
 	if (pt_range_in_top(&range)) {
-		ret = PT_MAP_NEED_TABLES;
-		if (pgcount == 1) {
-			map.leaf_lg2 = __ffs(pgsize);
-			ret = pt_walk_map_one(&range, &map);
-		}
-		/* The one page walk writes nothing unless it succeeds */
-		if (ret == PT_MAP_NEED_TABLES)
-			ret = pt_walk_map_optimistic(&range, &map);
+		/* One aligned page is one item of its size, if any level has it */
+		if (pgcount == 1 && !(iova & (pgsize - 1)))
+			map.descend_lg2 = __ffs(pgsize);
+		else
+			map.descend_lg2 = pt_iommu_descend_lg2(iova, last_va);
+		ret = pt_walk_map_descend(&range, &map);
+		if (ret == PT_MAP_WALK_RANGE)
+			ret = pt_walk_map_optimistic_at(&range, &map,
+							map.walk_level,
+							map.walk_table);
 		if (ret && map.oa != paddr) {
 			pt_iommu_map_undo(common, iova, map.oa - paddr);
 			map.oa = paddr;

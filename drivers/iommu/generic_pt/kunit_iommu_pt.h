@@ -797,6 +797,55 @@ static void test_map_busy_no_change(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kpt_phys(kd, l1 + granule), l1 + granule);
 }
 
+/*
+ * A map that crosses from one level 0 table into the next, with both there
+ * and with the second missing: every granule is mapped either way, and
+ * nothing around the range changes.
+ */
+static void test_map_across_tables(struct kunit *test)
+{
+	struct kpt_domain *kd = kpt_setup(test);
+	unsigned int l1_lg2 = kpt_level1_lg2(kd);
+	pt_vaddr_t granule = log2_to_int(kd->granule_lg2);
+	pt_vaddr_t l1, mark, start, len, va;
+	long pages;
+
+	if (!kpt_size_fits(kd, l1_lg2 + 2))
+		kunit_skip(test, "no room for three level 0 tables");
+	l1 = log2_to_int(l1_lg2);
+	mark = l1 + l1 / 2;
+	len = 8 * granule;
+
+	/* The tables of [0, l1) and [l1, 2 * l1) exist, [2 * l1, ...) not */
+	KUNIT_ASSERT_EQ(test, kpt_map(kd, 0, granule, granule), 0);
+	KUNIT_ASSERT_EQ(test, kpt_map(kd, mark, mark, granule), 0);
+	pages = atomic_long_read(&kpt_pages_live);
+
+	/* Both tables there: no new table */
+	start = l1 - len / 2;
+	KUNIT_ASSERT_EQ(test, kpt_map(kd, start, start, len), 0);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&kpt_pages_live), pages);
+	for (va = start; va != start + len; va += granule)
+		KUNIT_EXPECT_EQ_MSG(test, kpt_phys(kd, va), va, "va %llx",
+				    (u64)va);
+	KUNIT_EXPECT_EQ(test, kpt_phys(kd, start - granule), 0);
+	KUNIT_EXPECT_EQ(test, kpt_phys(kd, start + len), 0);
+	KUNIT_EXPECT_EQ(test, kpt_unmap(kd, start, len), len);
+
+	/* The second missing: it is made, the first is used as it is */
+	start = 2 * l1 - len / 2;
+	KUNIT_ASSERT_EQ(test, kpt_map(kd, start, start, len), 0);
+	KUNIT_EXPECT_GT(test, atomic_long_read(&kpt_pages_live), pages);
+	for (va = start; va != start + len; va += granule)
+		KUNIT_EXPECT_EQ_MSG(test, kpt_phys(kd, va), va, "va %llx",
+				    (u64)va);
+	KUNIT_EXPECT_EQ(test, kpt_phys(kd, start + len), 0);
+	KUNIT_EXPECT_EQ(test, kpt_unmap(kd, start, len), len);
+
+	KUNIT_EXPECT_EQ(test, kpt_phys(kd, 0), granule);
+	KUNIT_EXPECT_EQ(test, kpt_phys(kd, mark), mark);
+}
+
 /* The level 0 table that holds va, found like a lock-free reader would */
 static __always_inline int __kpt_level0_table(struct pt_range *range,
 					      void *arg, unsigned int level,
@@ -1295,6 +1344,7 @@ static struct kunit_case pt_iommu_test_cases[] = {
 	KUNIT_CASE_PARAM(test_dynamic_top, kpt_gen_params),
 	KUNIT_CASE_PARAM(test_alloc_failure, kpt_gen_params),
 	KUNIT_CASE_PARAM(test_map_busy_no_change, kpt_gen_params),
+	KUNIT_CASE_PARAM(test_map_across_tables, kpt_gen_params),
 	KUNIT_CASE_PARAM(test_rcu_free, kpt_gen_params),
 	KUNIT_CASE_PARAM(test_random, kpt_gen_params),
 	KUNIT_CASE_PARAM(test_threads, kpt_gen_params),

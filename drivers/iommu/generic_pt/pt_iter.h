@@ -177,41 +177,47 @@ static inline int pt_walk_below_zero(struct pt_range *range, void *arg,
 		return prefix##il##lvl(range, arg, level, table);          \
 	}
 
-/* int name(range, arg): start at the range's top, calling name_l<top> */
+/*
+ * int name_at(range, arg, level, table): walk from @table, at @level, which
+ * is usually a constant, making it a direct call of name_l<level>.
+ * int name(range, arg): walk from the range's top.
+ */
 #define __PT_WALKER_START(name)                                             \
-	static int name(struct pt_range *range, void *arg)                  \
+	static __always_inline int name##_at(struct pt_range *range,        \
+					     void *arg, unsigned int level, \
+					     struct pt_table_p *table)      \
 	{                                                                   \
 		static_assert(PT_MAX_TOP_LEVEL < PT_MAX_LEVELS);            \
-		switch (range->top_level) {                                 \
+		switch (level) {                                            \
 		case 0:                                                     \
-			return name##_l0(range, arg, 0, range->top_table);  \
+			return name##_l0(range, arg, 0, table);             \
 		case 1:                                                     \
 			if (PT_MAX_TOP_LEVEL >= 1)                          \
-				return name##_l1(range, arg, 1,             \
-						 range->top_table);         \
+				return name##_l1(range, arg, 1, table);     \
 			break;                                              \
 		case 2:                                                     \
 			if (PT_MAX_TOP_LEVEL >= 2)                          \
-				return name##_l2(range, arg, 2,             \
-						 range->top_table);         \
+				return name##_l2(range, arg, 2, table);     \
 			break;                                              \
 		case 3:                                                     \
 			if (PT_MAX_TOP_LEVEL >= 3)                          \
-				return name##_l3(range, arg, 3,             \
-						 range->top_table);         \
+				return name##_l3(range, arg, 3, table);     \
 			break;                                              \
 		case 4:                                                     \
 			if (PT_MAX_TOP_LEVEL >= 4)                          \
-				return name##_l4(range, arg, 4,             \
-						 range->top_table);         \
+				return name##_l4(range, arg, 4, table);     \
 			break;                                              \
 		case 5:                                                     \
 			if (PT_MAX_TOP_LEVEL >= 5)                          \
-				return name##_l5(range, arg, 5,             \
-						 range->top_table);         \
+				return name##_l5(range, arg, 5, table);     \
 			break;                                              \
 		}                                                           \
 		return -EINVAL;                                             \
+	}                                                                   \
+	static inline int name(struct pt_range *range, void *arg)           \
+	{                                                                   \
+		return name##_at(range, arg, range->top_level,              \
+				 range->top_table);                         \
 	}
 
 /**
