@@ -61,6 +61,8 @@ struct pt_bench_row {
 	struct pt_bench_stat map;
 	struct pt_bench_stat unmap;
 	struct pt_bench_stat iova_to_phys;
+	/* The floor of the row's PTEs, measured in turns with its calls */
+	struct pt_bench_stat floor;
 };
 
 static u64 pt_bench_clock_ns;
@@ -344,16 +346,45 @@ static void pt_bench_sample(struct pt_bench_stat *stat, u64 t0, u64 t1)
 	pt_bench_add(stat, div_u64(ns, PT_BENCH_BATCH) + pt_bench_clock_ns);
 }
 
+/* A table for the floor of @num PTEs, written once so that it is hot */
+static u64 *pt_bench_floor_table(struct kunit *test, unsigned int num)
+{
+	u64 *table = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, table);
+	KUNIT_ASSERT_LE(test, num * sizeof(u64), PAGE_SIZE);
+	memset64(table, 0, num);
+	return table;
+}
+
+/* One sample of the floor: a batch of stores of @num PTEs into @table */
+static void pt_bench_floor_batch(u64 *table, unsigned int num,
+				 struct pt_bench_stat *stat)
+{
+	unsigned int b;
+	u64 t0, t1;
+
+	t0 = ktime_get_ns();
+	for (b = 0; b != PT_BENCH_BATCH; b++) {
+		memset64(table, PT_BENCH_IOVA | 0x63 | b, num);
+		barrier();
+	}
+	t1 = ktime_get_ns();
+	pt_bench_sample(stat, t0, t1);
+}
+
 /*
  * Map, look up and unmap a batch of ranges @reps times after one warm-up
  * round, which builds the tables; every later round finds them. The
- * samples are added to @row.
+ * samples are added to @row, with a sample of the floor of @pgcount PTEs
+ * after each round, so that a machine changing speed moves both alike.
  */
 static void pt_bench_run(struct kunit *test, struct pt_bench_target *t,
 			 size_t pgsize, size_t pgcount, unsigned int reps,
 			 struct pt_bench_row *row)
 {
 	unsigned long stride = max_t(unsigned long, pgsize * pgcount, SZ_4K);
+	u64 *floor = pt_bench_floor_table(test, pgcount);
 	unsigned long off[PT_BENCH_BATCH];
 	phys_addr_t phys[PT_BENCH_BATCH];
 	size_t done[PT_BENCH_BATCH];
@@ -401,30 +432,23 @@ static void pt_bench_run(struct kunit *test, struct pt_bench_target *t,
 			KUNIT_ASSERT_EQ_MSG(test, done[b], pgsize * pgcount,
 					    "%s: unmap of %zu x %zu", t->name,
 					    pgcount, pgsize);
+		if (rep)
+			pt_bench_floor_batch(floor, pgcount, &row->floor);
 	}
+	kunit_kfree(test, floor);
 }
 
 /* What the store of @num PTEs into a cache-hot table costs at the least */
 static void pt_bench_floor(struct kunit *test, unsigned int num,
 			   struct pt_bench_stat *stat)
 {
-	u64 *table = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
-	unsigned int rep, b;
-	u64 t0, t1;
+	u64 *table = pt_bench_floor_table(test, num);
+	unsigned int rep;
 
-	KUNIT_ASSERT_NOT_NULL(test, table);
-	KUNIT_ASSERT_LE(test, num * sizeof(u64), PAGE_SIZE);
 	memset(stat, 0, sizeof(*stat));
-	memset64(table, 0, num);
-	for (rep = 0; rep != PT_BENCH_REPS; rep++) {
-		t0 = ktime_get_ns();
-		for (b = 0; b != PT_BENCH_BATCH; b++) {
-			memset64(table, PT_BENCH_IOVA | 0x63 | b, num);
-			barrier();
-		}
-		t1 = ktime_get_ns();
-		pt_bench_sample(stat, t0, t1);
-	}
+	for (rep = 0; rep != PT_BENCH_REPS; rep++)
+		pt_bench_floor_batch(table, num, stat);
+	kunit_kfree(test, table);
 }
 
 /* ------------------------------------------------------- printing */
@@ -454,16 +478,28 @@ static void pt_bench_size_name(char *buf, size_t len, size_t pgsize,
 static void pt_bench_header(const char *title)
 {
 	pr_info("iommupt_bench: %s\n", title);
-	pr_info("iommupt_bench: %10s | %16s | %16s | %16s\n", "pgsize",
-		"map avg/min", "unmap avg/min", "iova_to_phys");
+	pr_info("iommupt_bench: %10s | %16s | %16s | %16s | %9s\n", "pgsize",
+		"map avg/min", "unmap avg/min", "iova_to_phys", "map/floor");
+}
+
+/* avg(@a) / avg(@b) in hundredths */
+static u64 pt_bench_ratio100(const struct pt_bench_stat *a,
+			     const struct pt_bench_stat *b)
+{
+	u64 d = pt_bench_avg(b);
+
+	return d ? div64_u64(pt_bench_avg(a) * 100, d) : 0;
 }
 
 static void pt_bench_print(const char *size, const struct pt_bench_row *row)
 {
-	pr_info("iommupt_bench: %10s | %7llu %8llu | %7llu %8llu | %7llu %8llu\n",
+	u64 ratio = pt_bench_ratio100(&row->map, &row->floor);
+
+	pr_info("iommupt_bench: %10s | %7llu %8llu | %7llu %8llu | %7llu %8llu | %5llu.%02llu\n",
 		size, pt_bench_avg(&row->map), row->map.min,
 		pt_bench_avg(&row->unmap), row->unmap.min,
-		pt_bench_avg(&row->iova_to_phys), row->iova_to_phys.min);
+		pt_bench_avg(&row->iova_to_phys), row->iova_to_phys.min,
+		div_u64(ratio, 100), ratio % 100);
 }
 
 static void pt_bench_print_floor(struct kunit *test)
@@ -628,8 +664,9 @@ static void pt_bench_armv8(struct kunit *test)
 
 	pt_bench_print_floor(test);
 	pr_info("iommupt_bench: armv8 4K stage 1 (new) against io-pgtable-arm ARM_64_LPAE_S1 (old), ns per call, avg\n");
-	pr_info("iommupt_bench: %10s | %-14s | %9s %9s | %6s | %9s\n", "pgsize",
-		"op", "new", "old", "old/new", "% better");
+	pr_info("iommupt_bench: %10s | %-14s | %9s %9s | %6s | %9s | %9s\n",
+		"pgsize", "op", "new", "old", "old/new", "% better",
+		"new/floor");
 	for (j = 0; j != ARRAY_SIZE(counts); j++) {
 		for (i = 0; i != ARRAY_SIZE(pt_bench_sizes); i++) {
 			const struct pt_bench_stat *new[3] = {
@@ -649,15 +686,18 @@ static void pt_bench_armv8(struct kunit *test)
 			for (k = 0; k != ARRAY_SIZE(ops); k++) {
 				u64 n = pt_bench_avg(new[k]);
 				u64 o = t[1].map ? pt_bench_avg(old[k]) : 0;
+				u64 f = pt_bench_ratio100(new[k],
+							  &rows[j][i][0].floor);
 
-				pr_info("iommupt_bench: %10s | %-14s | %4llu/%-4llu %4llu/%-4llu | %3llu.%02llu | %8lld\n",
+				pr_info("iommupt_bench: %10s | %-14s | %4llu/%-4llu %4llu/%-4llu | %3llu.%02llu | %8lld | %5llu.%02llu\n",
 					name, ops[k], n, new[k]->min, o,
 					t[1].map ? old[k]->min : 0,
 					n ? div_u64(o, n) : 0,
 					n ? div_u64(o * 100, n) % 100 : 0,
 					o ? div64_s64(((s64)o - (s64)n) * 100,
 						      (s64)o) :
-					    0);
+					    0,
+					div_u64(f, 100), f % 100);
 			}
 		}
 	}
