@@ -470,8 +470,9 @@ PT_IOMMU_EXPORT(iova_to_phys);
  * checks that the range is free and counts the tables the map needs, those
  * are allocated, and only then does a second walk write, taking its new
  * tables from that pool. The common cases, one page or a run of leaves
- * under tables that exist, are a single walk that writes only into empty
- * items and can take back exactly what it wrote.
+ * under tables that exist, are a descent to the range's level and a walk
+ * from there that write only into empty items and can take back exactly
+ * what they wrote.
  */
 
 /* Internal code of the unchecked walks: use the checked one */
@@ -500,7 +501,7 @@ struct pt_iommu_map_args {
 	struct pt_iommu_table_pool *pool;
 	/*
 	 * Empty tables a leaf replaced, freed after an IOTLB flush; not
-	 * used by the one page and optimistic walks
+	 * used by the descent and the optimistic walk
 	 */
 	struct iommu_iotlb_gather *replaced;
 };

@@ -254,8 +254,8 @@ static inline int pt_walk_below_zero(struct pt_range *range, void *arg,
  *
  * The same as PT_MAKE_WALKER(), except that the levels below the top are
  * inlined into it: a single path from the top to a leaf (iova_to_phys, the
- * one page map) then makes one call, not one per level, and its state stays
- * in registers. A walker that loops over the items of a table must use
+ * descent of a map) then makes one call, not one per level, and its state
+ * stays in registers. A walker that loops over the items of a table must use
  * PT_MAKE_WALKER(): its code would be copied for every pair of top and
  * current level.
  */
