@@ -8,6 +8,9 @@
 
 #define SZ_512G 0x8000000000ULL
 
+/* A program has no data race detector to tell */
+#define data_race(expr) (expr)
+
 #define __ffs64(word) ((unsigned int)__builtin_ctzll(word))
 
 /* A program exports nothing; the namespace must still be a name */
