@@ -722,6 +722,35 @@ static __always_inline bool pt_iommu_items_empty(const struct pt_state *pts,
 }
 
 /*
+ * Write a leaf of 2^@leaf_lg2 bytes, @num items that all hold one value,
+ * in one pass: a chunk of items at a time, each once it is seen to be
+ * zero. If one is not, the chunks written are cleared again and it returns
+ * false, for the caller to decode the items.
+ */
+static __always_inline bool pt_iommu_write_same_leaf(struct pt_state *pts,
+						     struct pt_iommu_map_args *map,
+						     unsigned int leaf_lg2,
+						     unsigned int num)
+{
+	u64 value = pt_leaf_same_entry(pts, map->oa, leaf_lg2, &map->attrs);
+	u64 *items = &pt_items(pts->table)[pts->index];
+	unsigned int i;
+
+	if (!value || num < PT_ITEM_CHUNK)
+		return false;
+	for (i = 0; i != num; i += PT_ITEM_CHUNK) {
+		if (pt_items_chunk_or(&items[i])) {
+			pt_write_items(pts, pts->index, i, 0, 0);
+			return false;
+		}
+		pt_items_chunk_write(&items[i], value, 0);
+	}
+	pt_iommu_flush_items(pts, pts->index, num);
+	map->oa += oalog2_to_int(leaf_lg2);
+	return true;
+}
+
+/*
  * Write leaves of 2^@leaf_lg2 bytes, @num items each, from the current item
  * of @run, the first without a check, each later one once its items are
  * seen to be zero, up to item @end.
@@ -912,6 +941,9 @@ static __always_inline int __pt_map_range(struct pt_range *range, void *arg,
 					return ret;
 			} else if (pts.type == PT_ENTRY_OA) {
 				return -EADDRINUSE;
+			} else if (pt_iommu_write_same_leaf(&pts, map, leaf_lg2,
+							    num)) {
+				/* The next leaf may be of another size */
 			} else if (pt_iommu_items_empty(&pts, num)) {
 				num = pt_iommu_map_run(&pts, map, leaf_sizes,
 						       leaf_lg2, num);

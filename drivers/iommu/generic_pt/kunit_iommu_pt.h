@@ -798,6 +798,59 @@ static void test_map_busy_no_change(struct kunit *test)
 }
 
 /*
+ * A leaf of several level 0 items, with one granule of its range in use,
+ * is refused and changes nothing, wherever the granule is: map checks and
+ * writes such leaves a chunk of items at a time, and a chunk written
+ * before the busy one must be cleared again.
+ */
+static void test_map_contig_busy(struct kunit *test)
+{
+	struct kpt_domain *kd = kpt_setup(test);
+	unsigned int l1_lg2 = kpt_level1_lg2(kd);
+	pt_vaddr_t granule = log2_to_int(kd->granule_lg2);
+	unsigned int size_lg2, i, tested = 0;
+	pt_vaddr_t l1, size, busy;
+	u64 digest;
+
+	if (!kpt_size_fits(kd, l1_lg2 + 1))
+		kunit_skip(test, "no room for two level 0 tables");
+	l1 = log2_to_int(l1_lg2);
+
+	for (size_lg2 = kd->granule_lg2 + 1; size_lg2 < l1_lg2; size_lg2++) {
+		if (!(kd->pgsize_bitmap & BIT_ULL(size_lg2)))
+			continue;
+		size = log2_to_int(size_lg2);
+		/* The first, second, middle and last granule of the leaf */
+		for (i = 0; i != 4; i++) {
+			pt_vaddr_t offs[] = { 0, granule, size / 2,
+					      size - granule };
+
+			busy = l1 + offs[i];
+			KUNIT_ASSERT_EQ(test, kpt_map(kd, busy, busy, granule),
+					0);
+			digest = kpt_digest(kd);
+			KUNIT_EXPECT_EQ_MSG(test, kpt_map(kd, l1, l1, size),
+					    -EADDRINUSE,
+					    "2^%u leaf over busy %llx", size_lg2,
+					    (u64)busy);
+			KUNIT_EXPECT_EQ_MSG(test, kpt_digest(kd), digest,
+					    "a failed 2^%u map changed the table",
+					    size_lg2);
+			KUNIT_EXPECT_EQ(test, kpt_phys(kd, busy), busy);
+			KUNIT_ASSERT_EQ(test, kpt_unmap(kd, busy, granule),
+					granule);
+		}
+		KUNIT_ASSERT_EQ(test, kpt_map(kd, l1, l1, size), 0);
+		KUNIT_EXPECT_EQ(test, kpt_leaf_lg2(kd, l1), size_lg2);
+		KUNIT_EXPECT_EQ(test, kpt_phys(kd, l1 + size - 1), l1 + size - 1);
+		KUNIT_ASSERT_EQ(test, kpt_unmap(kd, l1, size), size);
+		tested++;
+	}
+	if (!tested)
+		kunit_skip(test, "no leaf of several level 0 items");
+}
+
+/*
  * A map that crosses from one level 0 table into the next, with both there
  * and with the second missing: every granule is mapped either way, and
  * nothing around the range changes.
@@ -1344,6 +1397,7 @@ static struct kunit_case pt_iommu_test_cases[] = {
 	KUNIT_CASE_PARAM(test_dynamic_top, kpt_gen_params),
 	KUNIT_CASE_PARAM(test_alloc_failure, kpt_gen_params),
 	KUNIT_CASE_PARAM(test_map_busy_no_change, kpt_gen_params),
+	KUNIT_CASE_PARAM(test_map_contig_busy, kpt_gen_params),
 	KUNIT_CASE_PARAM(test_map_across_tables, kpt_gen_params),
 	KUNIT_CASE_PARAM(test_rcu_free, kpt_gen_params),
 	KUNIT_CASE_PARAM(test_random, kpt_gen_params),

@@ -57,6 +57,21 @@ static __always_inline u64 pt_leaf_item_step(const struct pt_state *pts,
 #endif
 
 /*
+ * The value that every item of a leaf of 2^@oasz_lg2 bytes holds, for a
+ * format whose contiguous leaves repeat one value in all their items. Map
+ * then checks and writes the items of a large leaf in one pass. 0, the
+ * default, means the leaf is written by pt_install_leaf_entry().
+ */
+#ifndef pt_leaf_same_entry
+static __always_inline u64
+pt_leaf_same_entry(const struct pt_state *pts, pt_oaddr_t oa,
+		   unsigned int oasz_lg2, const struct pt_write_attrs *attrs)
+{
+	return 0;
+}
+#endif
+
+/*
  * The software bit a table entry carries once the table it points to has
  * been flushed for an incoherent walker. 0 means the format has none and
  * cannot support PT_FEAT_DMA_INCOHERENT.

@@ -133,26 +133,38 @@ static __always_inline pt_oaddr_t amdv1pt_table_pa(const struct pt_state *pts)
 
 #define pt_table_pa amdv1pt_table_pa
 
+/* The value of every item of a leaf: a larger leaf repeats it in all */
+static __always_inline u64 amdv1pt_leaf_entry(const struct pt_state *pts,
+					      pt_oaddr_t oa,
+					      unsigned int oasz_lg2,
+					      const struct pt_write_attrs *attrs)
+{
+	u64 entry = AMDV1PT_FMT_PR | attrs->descriptor_bits |
+		    amdv1pt_oa_to_field(oa);
+
+	if (oasz_lg2 == amdv1pt_table_item_lg2sz(pts))
+		return entry;
+	/* The size is the zero bit above a run of ones from the item size */
+	return entry |
+	       FIELD_PREP(AMDV1PT_FMT_NEXT_LEVEL, AMDV1PT_NEXT_LEVEL_SIZED) |
+	       (GENMASK_ULL(oasz_lg2 - 1, 0) & AMDV1PT_FMT_OA &
+		~BIT_ULL(oasz_lg2 - 1));
+}
+
 static __always_inline void
 amdv1pt_install_leaf_entry(struct pt_state *pts, pt_oaddr_t oa,
 			   unsigned int oasz_lg2,
 			   const struct pt_write_attrs *attrs)
 {
 	unsigned int contig_lg2 = oasz_lg2 - amdv1pt_table_item_lg2sz(pts);
-	u64 entry = AMDV1PT_FMT_PR | attrs->descriptor_bits |
-		    amdv1pt_oa_to_field(oa);
+	u64 entry = amdv1pt_leaf_entry(pts, oa, oasz_lg2, attrs);
 
-	if (contig_lg2 == 0) {
+	if (contig_lg2 == 0)
 		pt_write_item(pts, pts->index, entry);
-		return;
-	}
-
-	/* The size is the zero bit above a run of ones from the item size */
-	entry |= FIELD_PREP(AMDV1PT_FMT_NEXT_LEVEL, AMDV1PT_NEXT_LEVEL_SIZED) |
-		 (GENMASK_ULL(oasz_lg2 - 1, 0) & AMDV1PT_FMT_OA &
-		  ~BIT_ULL(oasz_lg2 - 1));
-	pt_write_items(pts, pts->index, log2_to_int_t(unsigned int, contig_lg2),
-		       entry, 0);
+	else
+		pt_write_items(pts, pts->index,
+			       log2_to_int_t(unsigned int, contig_lg2), entry,
+			       0);
 }
 
 #define pt_install_leaf_entry amdv1pt_install_leaf_entry
@@ -170,6 +182,18 @@ amdv1pt_leaf_item_step(const struct pt_state *pts, unsigned int oasz_lg2)
 }
 
 #define pt_leaf_item_step amdv1pt_leaf_item_step
+
+static __always_inline u64
+amdv1pt_leaf_same_entry(const struct pt_state *pts, pt_oaddr_t oa,
+			unsigned int oasz_lg2,
+			const struct pt_write_attrs *attrs)
+{
+	if (oasz_lg2 == amdv1pt_table_item_lg2sz(pts))
+		return 0;
+	return amdv1pt_leaf_entry(pts, oa, oasz_lg2, attrs);
+}
+
+#define pt_leaf_same_entry amdv1pt_leaf_same_entry
 
 static __always_inline bool
 amdv1pt_install_table(struct pt_state *pts,
