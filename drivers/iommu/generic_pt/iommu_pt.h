@@ -705,12 +705,16 @@ static __always_inline bool pt_iommu_items_zero(const u64 *items,
 static __always_inline bool pt_iommu_items_empty(const struct pt_state *pts,
 						 unsigned int num)
 {
+	const u64 *items = pt_items(pts->table);
 	struct pt_state ipts;
 	unsigned int i;
 
 	if (pts->type != PT_ENTRY_EMPTY)
 		return false;
-	if (pt_iommu_items_zero(pt_items(pts->table), pts->index + 1, num - 1))
+	/* A leaf of a chunk or more is whole chunks from the current item */
+	if (num >= PT_ITEM_CHUNK ? pt_iommu_items_zero(items, pts->index, num) :
+				   pt_iommu_items_zero(items, pts->index + 1,
+						       num - 1))
 		return true;
 	ipts = *pts;
 	for (i = 1; i < num; i++) {
