@@ -253,6 +253,7 @@ static __always_inline void pt_write_item(const struct pt_state *pts,
  */
 static __always_inline u64 pt_items_chunk_or(const u64 *items)
 {
+	/* Items of the caller's own range: see above */
 	return data_race(items[0] | items[1] | items[2] | items[3] |
 			 items[4] | items[5] | items[6] | items[7]);
 }
