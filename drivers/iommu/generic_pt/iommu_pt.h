@@ -744,7 +744,9 @@ static __always_inline bool pt_iommu_write_same_leaf(struct pt_state *pts,
 		return false;
 	for (i = 0; i != num; i += PT_ITEM_CHUNK) {
 		if (pt_items_chunk_or(&items[i])) {
+			/* They may have reached memory: clear them there */
 			pt_write_items(pts, pts->index, i, 0, 0);
+			pt_iommu_flush_items(pts, pts->index, i);
 			return false;
 		}
 		pt_items_chunk_write(&items[i], value, 0);
@@ -773,27 +775,35 @@ pt_iommu_write_leaves(struct pt_state *run, pt_oaddr_t *oa,
 		 * the one before plus the step, so the loop is an add and a
 		 * store per item, on a pointer.
 		 */
-		unsigned int chunk = max(num, PT_ITEM_CHUNK);
-		u64 *item = &items[run->index + num];
+		u64 *first = &items[run->index];
+		u64 *item = first + num;
 		u64 *stop = &items[end];
+		unsigned int part, i;
 		u64 value;
-		unsigned int i;
 
 		pt_install_leaf(run, *oa, leaf_lg2, attrs);
 		value = READ_ONCE(item[-1]);
 		/*
-		 * Whole leaves a chunk at a time: one test for all their
-		 * items, and stores that do not wait on each other. The
-		 * leaves left over go one by one.
+		 * A chunk at a time: one test for its items, and stores that
+		 * do not wait on each other. A leaf of more items than a
+		 * chunk is a whole number of chunks, and a busy chunk may
+		 * cut one short: its chunks written are cleared again, so
+		 * that only whole leaves stay. The leaves of fewer items left
+		 * over go one by one.
 		 */
-		while (stop - item >= chunk &&
-		       pt_iommu_items_zero(item, 0, chunk)) {
-			for (i = 0; i != chunk; i += PT_ITEM_CHUNK) {
-				pt_items_chunk_write(&item[i], value + step,
-						     step);
-				value += PT_ITEM_CHUNK * step;
-			}
-			item += chunk;
+		while (stop - item >= PT_ITEM_CHUNK &&
+		       !pt_items_chunk_or(item)) {
+			pt_items_chunk_write(item, value + step, step);
+			value += PT_ITEM_CHUNK * step;
+			item += PT_ITEM_CHUNK;
+		}
+		part = (item - first) & (num - 1);
+		if (part) {
+			item -= part;
+			value -= part * step;
+			for (i = 0; i != part; i += PT_ITEM_CHUNK)
+				pt_items_chunk_write(&item[i], 0, 0);
+			pt_iommu_flush_items(run, item - items, part);
 		}
 		while (item != stop && pt_iommu_items_zero(item, 0, num)) {
 			for (i = 0; i != num; i++) {
@@ -802,8 +812,7 @@ pt_iommu_write_leaves(struct pt_state *run, pt_oaddr_t *oa,
 			}
 			item += num;
 		}
-		*oa += oalog2_mul(item - &items[run->index],
-				  pt_table_item_lg2sz(run));
+		*oa += oalog2_mul(item - first, pt_table_item_lg2sz(run));
 		run->index = item - items;
 		return;
 	}

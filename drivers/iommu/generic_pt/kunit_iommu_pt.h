@@ -799,17 +799,18 @@ static void test_map_busy_no_change(struct kunit *test)
 
 /*
  * A leaf of several level 0 items, with one granule of its range in use,
- * is refused and changes nothing, wherever the granule is: map checks and
- * writes such leaves a chunk of items at a time, and a chunk written
- * before the busy one must be cleared again.
+ * is refused and changes nothing, wherever the granule is, both as the
+ * only leaf of the map and as the last of a run of leaves of its size:
+ * map checks and writes such leaves a chunk of items at a time, and a
+ * chunk written before the busy one must be cleared again.
  */
 static void test_map_contig_busy(struct kunit *test)
 {
 	struct kpt_domain *kd = kpt_setup(test);
 	unsigned int l1_lg2 = kpt_level1_lg2(kd);
 	pt_vaddr_t granule = log2_to_int(kd->granule_lg2);
-	unsigned int size_lg2, i, tested = 0;
-	pt_vaddr_t l1, size, busy;
+	unsigned int size_lg2, i, j, tested = 0;
+	pt_vaddr_t l1, size, busy, pa, lens[2];
 	u64 digest;
 
 	if (!kpt_size_fits(kd, l1_lg2 + 1))
@@ -820,19 +821,28 @@ static void test_map_contig_busy(struct kunit *test)
 		if (!(kd->pgsize_bitmap & BIT_ULL(size_lg2)))
 			continue;
 		size = log2_to_int(size_lg2);
+		/*
+		 * One leaf, and a run of up to four inside [l1, 2 * l1), at
+		 * an OA aligned to the size and no more, so that every leaf
+		 * of the run is of that size.
+		 */
+		lens[0] = size;
+		lens[1] = min(4 * size, l1);
+		pa = l1 - size;
 		/* The first, second, middle and last granule of the leaf */
-		for (i = 0; i != 4; i++) {
+		for (i = 0; i != 4 * ARRAY_SIZE(lens); i++) {
 			pt_vaddr_t offs[] = { 0, granule, size / 2,
 					      size - granule };
+			pt_vaddr_t len = lens[i / 4];
 
-			busy = l1 + offs[i];
+			busy = l1 + len - size + offs[i % 4];
 			KUNIT_ASSERT_EQ(test, kpt_map(kd, busy, busy, granule),
 					0);
 			digest = kpt_digest(kd);
-			KUNIT_EXPECT_EQ_MSG(test, kpt_map(kd, l1, l1, size),
+			KUNIT_EXPECT_EQ_MSG(test, kpt_map(kd, l1, pa, len),
 					    -EADDRINUSE,
-					    "2^%u leaf over busy %llx", size_lg2,
-					    (u64)busy);
+					    "2^%u leaves over busy %llx",
+					    size_lg2, (u64)busy);
 			KUNIT_EXPECT_EQ_MSG(test, kpt_digest(kd), digest,
 					    "a failed 2^%u map changed the table",
 					    size_lg2);
@@ -840,10 +850,17 @@ static void test_map_contig_busy(struct kunit *test)
 			KUNIT_ASSERT_EQ(test, kpt_unmap(kd, busy, granule),
 					granule);
 		}
-		KUNIT_ASSERT_EQ(test, kpt_map(kd, l1, l1, size), 0);
-		KUNIT_EXPECT_EQ(test, kpt_leaf_lg2(kd, l1), size_lg2);
-		KUNIT_EXPECT_EQ(test, kpt_phys(kd, l1 + size - 1), l1 + size - 1);
-		KUNIT_ASSERT_EQ(test, kpt_unmap(kd, l1, size), size);
+		for (j = 0; j != ARRAY_SIZE(lens); j++) {
+			KUNIT_ASSERT_EQ(test, kpt_map(kd, l1, pa, lens[j]), 0);
+			KUNIT_EXPECT_EQ(test, kpt_leaf_lg2(kd, l1), size_lg2);
+			KUNIT_EXPECT_EQ(test,
+					kpt_leaf_lg2(kd, l1 + lens[j] - size),
+					size_lg2);
+			KUNIT_EXPECT_EQ(test, kpt_phys(kd, l1 + lens[j] - 1),
+					pa + lens[j] - 1);
+			KUNIT_ASSERT_EQ(test, kpt_unmap(kd, l1, lens[j]),
+					lens[j]);
+		}
 		tested++;
 	}
 	if (!tested)
