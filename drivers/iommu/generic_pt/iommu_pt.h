@@ -726,6 +726,19 @@ static __always_inline bool pt_iommu_items_empty(const struct pt_state *pts,
 }
 
 /*
+ * Clear @num items that a map wrote before it found an item in its way.
+ * They may have reached memory already: an incoherent walker must see
+ * them cleared there too.
+ */
+static __always_inline void pt_iommu_clear_written(const struct pt_state *pts,
+						   unsigned int index,
+						   unsigned int num)
+{
+	pt_write_items(pts, index, num, 0, 0);
+	pt_iommu_flush_items(pts, index, num);
+}
+
+/*
  * Write a leaf of 2^@leaf_lg2 bytes, @num items that all hold one value,
  * in one pass: a chunk of items at a time, each once it is seen to be
  * zero. If one is not, the chunks written are cleared again and it returns
@@ -744,9 +757,7 @@ static __always_inline bool pt_iommu_write_same_leaf(struct pt_state *pts,
 		return false;
 	for (i = 0; i != num; i += PT_ITEM_CHUNK) {
 		if (pt_items_chunk_or(&items[i])) {
-			/* They may have reached memory: clear them there */
-			pt_write_items(pts, pts->index, i, 0, 0);
-			pt_iommu_flush_items(pts, pts->index, i);
+			pt_iommu_clear_written(pts, pts->index, i);
 			return false;
 		}
 		pt_items_chunk_write(&items[i], value, 0);
@@ -801,9 +812,7 @@ pt_iommu_write_leaves(struct pt_state *run, pt_oaddr_t *oa,
 		if (part) {
 			item -= part;
 			value -= part * step;
-			for (i = 0; i != part; i += PT_ITEM_CHUNK)
-				pt_items_chunk_write(&item[i], 0, 0);
-			pt_iommu_flush_items(run, item - items, part);
+			pt_iommu_clear_written(run, item - items, part);
 		}
 		while (item != stop && pt_iommu_items_zero(item, 0, num)) {
 			for (i = 0; i != num; i++) {
