@@ -1403,6 +1403,55 @@ static void test_incoherent_flush(struct kunit *test)
 					PT_ITEM_WORD_SIZE);
 }
 
+/* Clear the software flush bit of every table item on the way to @range */
+static __always_inline int __kpt_unflush(struct pt_range *range, void *arg,
+					 unsigned int level,
+					 struct pt_table_p *table,
+					 pt_level_fn_t descend_fn)
+{
+	struct pt_state pts = pt_init(range, level, table);
+
+	if (pt_load_entry(&pts) != PT_ENTRY_TABLE)
+		return 0;
+	pt_update_item(&pts, pts.index, pt_sw_flush_bit(&pts), 0);
+	(*(unsigned int *)arg)++;
+	return pt_descend(&pts, arg, descend_fn);
+}
+
+PT_MAKE_WALKER(kpt_unflush, __kpt_unflush);
+
+/*
+ * A map that goes through table items whose installer has not flushed them
+ * yet (their software bit is clear, as while another thread maps) flushes
+ * them itself and sets the bit, on the single page fast path too.
+ */
+static void test_incoherent_unflushed_table(struct kunit *test)
+{
+	struct kpt_domain *kd = kpt_setup(test);
+	pt_vaddr_t granule = log2_to_int(kd->granule_lg2);
+	pt_vaddr_t va = kd->max_va & ~(2 * granule - 1);
+	struct pt_range range;
+	unsigned int tables = 0;
+
+	if (!pt_feature(kpt_common(kd), PT_FEAT_DMA_INCOHERENT))
+		kunit_skip(test, "coherent");
+	if (kpt_dynamic(kd))
+		va = 0;
+	KUNIT_ASSERT_EQ(test, kpt_map(kd, va, granule, granule), 0);
+	range = pt_make_range(kpt_common(kd), va + granule, va + granule);
+	kpt_unflush(&range, &tables);
+	KUNIT_ASSERT_GT(test, tables, 0);
+
+	atomic_set(&kpt_flushes, 0);
+	KUNIT_ASSERT_EQ(test, kpt_map(kd, va + granule, 2 * granule, granule),
+			0);
+	KUNIT_EXPECT_EQ(test, kpt_phys(kd, va + granule), 2 * granule);
+	/* Every table item flushed again with its bit set, and the leaf */
+	range = pt_make_range(kpt_common(kd), va + granule, va + granule);
+	kpt_check_flushed(&range, test);
+	KUNIT_EXPECT_EQ(test, atomic_read(&kpt_flushes), tables + 1);
+}
+
 static struct kunit_case pt_iommu_test_cases[] = {
 	KUNIT_CASE_PARAM(test_init, kpt_gen_params),
 	KUNIT_CASE_PARAM(test_every_pgsize, kpt_gen_params),
@@ -1420,6 +1469,7 @@ static struct kunit_case pt_iommu_test_cases[] = {
 	KUNIT_CASE_PARAM(test_random, kpt_gen_params),
 	KUNIT_CASE_PARAM(test_threads, kpt_gen_params),
 	KUNIT_CASE_PARAM(test_incoherent_flush, kpt_gen_params),
+	KUNIT_CASE_PARAM(test_incoherent_unflushed_table, kpt_gen_params),
 	{}
 };
 
