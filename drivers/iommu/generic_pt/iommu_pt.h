@@ -1374,11 +1374,12 @@ PT_IOMMU_API int PT_IOMMU_NS(map_pages)(struct iommu_domain *domain,
 	struct pt_iommu *iommu_table = pt_domain_iommu(domain);
 	struct pt_common *common = pt_iommu_common(iommu_table);
 	/*
-	 * Filled field by field: each walk sets what only it uses, and a
-	 * cleared struct would cost a memset on every call
+	 * Filled field by field: each walk sets what only it uses, and
+	 * clearing them, or the pattern of CONFIG_INIT_STACK_ALL_*, would
+	 * cost more stores than a single page map does.
 	 */
-	struct pt_iommu_map_args map;
-	struct pt_range range;
+	struct pt_iommu_map_args map __uninitialized;
+	struct pt_range range __uninitialized;
 	pt_vaddr_t last_va;
 	int ret;
 
