@@ -676,8 +676,10 @@ static inline u64 pt_iommu_map_sizes(const struct pt_state *pts,
 	/*
 	 * Only sizes the domain holds: a driver may narrow them below the
 	 * format's, and on 32-bit the domain cannot hold 4 GiB and larger.
+	 * The bitmap has no size as large as the VA or OA space, so that
+	 * limit of pt_leaf_sizes() need not be applied again here.
 	 */
-	return pt_leaf_sizes(pts) & map->iommu_table->domain.pgsize_bitmap;
+	return pt_possible_sizes(pts) & map->iommu_table->domain.pgsize_bitmap;
 }
 
 /* True if the @num items from @index are all zero */
