@@ -1044,13 +1044,28 @@ static __always_inline int __pt_map_descend(struct pt_range *range,
 	struct pt_iommu_map_args *map = arg;
 	unsigned int item_lg2 = pt_table_item_lg2sz(&pts);
 
+	/*
+	 * Where the range walk starts if the descent stops at this table,
+	 * stored on the way down: carried to an exit that every level
+	 * shares, the tables would be one variable, which the compiler
+	 * keeps on the stack, storing and loading it on each level's
+	 * critical path.
+	 */
+	map->walk_level = level;
+	map->walk_table = table;
 	pt_load_entry(&pts);
 	if (pts.type == PT_ENTRY_OA)
 		return -EADDRINUSE;
 	if (item_lg2 > map->descend_lg2) {
 		if (!level || pts.type == PT_ENTRY_EMPTY)
 			return PT_MAP_NEED_TABLES;
-		pt_iommu_table_item_flushed(&pts);
+		/*
+		 * A table item not known to be flushed is left to the range
+		 * walk: a call here would cost every descent the registers
+		 * it clobbers, the next table's address among them.
+		 */
+		if (pt_iommu_incoherent(&pts) && !pt_test_sw_flush_bit(&pts))
+			return PT_MAP_WALK_RANGE;
 		return pt_descend(&pts, arg, descend_fn);
 	}
 	/* Inside one item here means all of it: no size to choose */
@@ -1063,8 +1078,6 @@ static __always_inline int __pt_map_descend(struct pt_range *range,
 		map->oa += oalog2_to_int(item_lg2);
 		return 0;
 	}
-	map->walk_level = level;
-	map->walk_table = table;
 	return PT_MAP_WALK_RANGE;
 }
 
@@ -1404,10 +1417,17 @@ PT_IOMMU_API int PT_IOMMU_NS(map_pages)(struct iommu_domain *domain,
 		else
 			map.descend_lg2 = pt_iommu_descend_lg2(iova, last_va);
 		ret = pt_walk_map_descend(&range, &map);
-		if (ret == PT_MAP_WALK_RANGE)
+		if (ret == PT_MAP_WALK_RANGE) {
+			/*
+			 * Read back from memory: see __pt_map_descend(). The
+			 * compiler would otherwise carry the table of each
+			 * level of the descent to here itself.
+			 */
+			barrier();
 			ret = pt_walk_map_optimistic_at(&range, &map,
 							map.walk_level,
 							map.walk_table);
+		}
 		if (ret && map.oa != paddr) {
 			pt_iommu_map_undo(common, iova, map.oa - paddr);
 			map.oa = paddr;
@@ -1420,7 +1440,8 @@ PT_IOMMU_API int PT_IOMMU_NS(map_pages)(struct iommu_domain *domain,
 out:
 	if (ret)
 		return ret;
-	*mapped += pgsize * pgcount;
+	/* Not from pgsize and pgcount, which the walks need not keep */
+	*mapped += last_va - iova + 1;
 	return 0;
 }
 
