@@ -287,9 +287,16 @@ static noinline void pt_iommu_flush_table_item(struct pt_range *range,
 	pt_set_sw_flush_bit(&pts);
 }
 
+/* True if the loaded table item may not have reached memory yet */
+static __always_inline bool
+pt_iommu_table_item_unflushed(const struct pt_state *pts)
+{
+	return pt_iommu_incoherent(pts) && !pt_test_sw_flush_bit(pts);
+}
+
 static __always_inline void pt_iommu_table_item_flushed(struct pt_state *pts)
 {
-	if (!pt_iommu_incoherent(pts) || pt_test_sw_flush_bit(pts))
+	if (!pt_iommu_table_item_unflushed(pts))
 		return;
 	pt_iommu_flush_table_item(pts->range, pts->level, pts->table,
 				  pts->index);
@@ -1064,7 +1071,7 @@ static __always_inline int __pt_map_descend(struct pt_range *range,
 		 * walk: a call here would cost every descent the registers
 		 * it clobbers, the next table's address among them.
 		 */
-		if (pt_iommu_incoherent(&pts) && !pt_test_sw_flush_bit(&pts))
+		if (pt_iommu_table_item_unflushed(&pts))
 			return PT_MAP_WALK_RANGE;
 		return pt_descend(&pts, arg, descend_fn);
 	}
