@@ -477,7 +477,8 @@ static inline int armv8pt_iommu_set_prot(const struct pt_common *common,
  * translate the VA, less one at stage 2 when the top would be Arm level 0
  * and 16 or fewer concatenated tables can replace it.
  *
- * Return: the top level or a negative errno
+ * Return: the top level, -EINVAL for a geometry the format cannot have or
+ * NS at stage 2, -EOPNOTSUPP for DBM with an incoherent walker
  */
 static inline int armv8pt_fmt_init(struct pt_common *common, int top_level)
 {
@@ -496,6 +497,13 @@ static inline int armv8pt_fmt_init(struct pt_common *common, int top_level)
 	if (pt_feature(common, PT_FEAT_ARMV8_S2) &&
 	    pt_feature(common, PT_FEAT_ARMV8_NS))
 		return -EINVAL;
+	/*
+	 * The SMMU writes dirty state into table memory the CPU reads
+	 * through its cache; without coherent walks it would never see it.
+	 */
+	if (pt_feature(common, PT_FEAT_ARMV8_DBM) &&
+	    pt_feature(common, PT_FEAT_DMA_INCOHERENT))
+		return -EOPNOTSUPP;
 	if (pt_feature(common, PT_FEAT_SIGN_EXTEND) ||
 	    pt_feature(common, PT_FEAT_DYNAMIC_TOP))
 		return -EOPNOTSUPP;
