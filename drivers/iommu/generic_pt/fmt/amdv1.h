@@ -19,10 +19,10 @@
 #include <linux/bitfield.h>
 #include <linux/errno.h>
 #include <linux/iommu.h>
-#include <linux/mem_encrypt.h>
 #include <linux/sizes.h>
 
 #include "defs_amdv1.h"
+#include "x86_sme.h"
 #include "../pt_defs.h"
 #include "../pt_fmt_dump.h"
 
@@ -127,7 +127,7 @@ static __always_inline pt_oaddr_t amdv1pt_table_pa(const struct pt_state *pts)
 	u64 entry = pts->entry;
 
 	if (pts_feature(pts, PT_FEAT_AMDV1_ENCRYPT_TABLES))
-		entry = __sme_clr(entry);
+		entry &= ~pt_sme_mask();
 	return entry & AMDV1PT_FMT_OA;
 }
 
@@ -205,7 +205,7 @@ amdv1pt_install_table(struct pt_state *pts,
 		    (table_pa & AMDV1PT_FMT_OA);
 
 	if (pts_feature(pts, PT_FEAT_AMDV1_ENCRYPT_TABLES))
-		entry = __sme_set(entry);
+		entry |= pt_sme_mask();
 	return pt_cmpxchg_item(pts, pts->index, pts->entry, entry);
 }
 

@@ -35,7 +35,7 @@ pt_iommu_fmt_hw_info(struct pt_iommu_x86_64 *table,
 
 	if (pt_feature(&table->x86_64_pt.common,
 		       PT_FEAT_X86_64_AMD_ENCRYPT_TABLES))
-		root = __sme_set(root);
+		root |= pt_sme_mask();
 	info->gcr3_pt = root;
 	info->levels = top->top_level + 1;
 }

@@ -10,9 +10,9 @@
 
 #include <linux/errno.h>
 #include <linux/iommu.h>
-#include <linux/mem_encrypt.h>
 
 #include "defs_x86_64.h"
+#include "x86_sme.h"
 #include "../pt_defs.h"
 #include "../pt_fmt_dump.h"
 
@@ -74,7 +74,7 @@ static __always_inline pt_oaddr_t x86_64pt_table_pa(const struct pt_state *pts)
 	u64 entry = pts->entry;
 
 	if (pts_feature(pts, PT_FEAT_X86_64_AMD_ENCRYPT_TABLES))
-		entry = __sme_clr(entry);
+		entry &= ~pt_sme_mask();
 	return entry & X86_64_FMT_OA;
 }
 
@@ -114,7 +114,7 @@ x86_64pt_install_table(struct pt_state *pts,
 		    X86_64_FMT_A | (table_pa & X86_64_FMT_OA);
 
 	if (pts_feature(pts, PT_FEAT_X86_64_AMD_ENCRYPT_TABLES))
-		entry = __sme_set(entry);
+		entry |= pt_sme_mask();
 	return pt_cmpxchg_item(pts, pts->index, pts->entry, entry);
 }
 
