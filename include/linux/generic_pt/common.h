@@ -126,8 +126,11 @@ struct pt_vtdss {
  * enum pt_vtdss_features - Features of the VT-d second stage format
  * @PT_FEAT_VTDSS_FORCE_COHERENCE: Set the SNP bit in every leaf so DMA
  *     always snoops, whatever the device asks for.
- * @PT_FEAT_VTDSS_FORCE_WRITEABLE: Make every table and leaf writable, for
- *     hardware whose errata forbid read-only second stage entries.
+ * @PT_FEAT_VTDSS_FORCE_WRITEABLE: Refuse read-only leaves: map_pages()
+ *     without IOMMU_WRITE fails with -EINVAL and changes nothing. For a
+ *     nesting parent on hardware with erratum 772415 (ERRATA_772415_SPR17),
+ *     whose IOMMU may write through a read-only second stage entry, as
+ *     6.12's __domain_mapping() does for such a domain.
  */
 enum pt_vtdss_features {
 	PT_FEAT_VTDSS_FORCE_COHERENCE = PT_FEAT_FMT_START,

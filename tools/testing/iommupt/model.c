@@ -91,6 +91,7 @@ static void geometry_vtdss(struct model *m, const struct hcfg *c)
 	lim = m->va_bits < m->oa_bits ? m->va_bits : m->oa_bits;
 	m->sizes = sizes_below(bit(12) | bit(21) | bit(30), lim);
 	m->dirty = true;
+	m->no_read_only = c->features & HF_FMT(1);
 }
 
 /*
@@ -203,6 +204,9 @@ int model_map_check(const struct model *m, u64 iova, u64 pa,
 	    (iova >> (m->va_bits - 1)) != (*last >> (m->va_bits - 1)))
 		return -ERANGE;
 	if (!(prot & (H_READ | H_WRITE)))
+		return -EINVAL;
+	/* PT_FEAT_VTDSS_FORCE_WRITEABLE refuses read-only leaves (erratum 772415) */
+	if (m->no_read_only && !(prot & H_WRITE))
 		return -EINVAL;
 	return 0;
 }
