@@ -86,8 +86,10 @@ struct pt_amdv1 {
 
 /**
  * enum pt_amdv1_features - Features of the AMD IOMMU v1 format
- * @PT_FEAT_AMDV1_ENCRYPT_TABLES: Table pointers carry the memory encryption
- *     bit (SME), as the AMD IOMMU requires when the kernel runs encrypted.
+ * @PT_FEAT_AMDV1_ENCRYPT_TABLES: Every address in the table, table pointer
+ *     and leaf alike, and the root in hw_info, carries the memory encryption
+ *     C-bit (sme_me_mask, none when SME is off), as 6.12's AMD driver
+ *     writes them; the OA is limited to below that bit.
  * @PT_FEAT_AMDV1_FORCE_COHERENCE: Set the FC bit in every leaf so DMA always
  *     snoops, whatever the device asks for.
  */
@@ -107,8 +109,10 @@ struct pt_x86_64 {
 
 /**
  * enum pt_x86_64_features - Features of the x86-64 format
- * @PT_FEAT_X86_64_AMD_ENCRYPT_TABLES: Table pointers carry the memory
- *     encryption bit (SME), as the AMD IOMMU v2 table requires.
+ * @PT_FEAT_X86_64_AMD_ENCRYPT_TABLES: Every address in the table, table
+ *     pointer and leaf alike, and the root in hw_info, carries the memory
+ *     encryption C-bit (sme_me_mask, none when SME is off), as 6.12's AMD
+ *     v2 table does; the OA is limited to below that bit.
  */
 enum pt_x86_64_features {
 	PT_FEAT_X86_64_AMD_ENCRYPT_TABLES = PT_FEAT_FMT_START,

@@ -7,7 +7,7 @@
 static const struct hcfg hfmt_cfgs[] = {
 	{ .name = "4lvl", .level = 3, .vasz = 57, .oasz = 52 },
 	{ .name = "5lvl", .level = 4, .vasz = 57, .oasz = 52 },
-	{ .name = "4lvl,sme", .level = 3, .vasz = 48, .oasz = 52,
+	{ .name = "4lvl,sme", .level = 3, .vasz = 48, .oasz = 51,
 	  .features = X86_SME },
 	{ .name = "5lvl,incoherent", .level = 4, .vasz = 57, .oasz = 52,
 	  .features = HF_DMA_INCOHERENT },

@@ -62,8 +62,12 @@ x86_64pt_load_entry_raw(struct pt_state *pts)
 
 static __always_inline pt_oaddr_t x86_64pt_entry_oa(const struct pt_state *pts)
 {
+	u64 entry = pts->entry;
+
+	if (pts_feature(pts, PT_FEAT_X86_64_AMD_ENCRYPT_TABLES))
+		entry &= ~pt_sme_mask();
 	/* Bit 12 of a large leaf is PAT, not address */
-	return oalog2_set_mod(pts->entry & X86_64_FMT_OA, 0,
+	return oalog2_set_mod(entry & X86_64_FMT_OA, 0,
 			      x86_64pt_table_item_lg2sz(pts));
 }
 
@@ -123,7 +127,11 @@ x86_64pt_install_table(struct pt_state *pts,
 static inline void x86_64pt_attr_from_entry(const struct pt_state *pts,
 					    struct pt_write_attrs *attrs)
 {
-	attrs->descriptor_bits = pts->entry & X86_64_FMT_ATTRS;
+	u64 mask = X86_64_FMT_ATTRS;
+
+	if (pts_feature(pts, PT_FEAT_X86_64_AMD_ENCRYPT_TABLES))
+		mask |= pt_sme_mask();
+	attrs->descriptor_bits = pts->entry & mask;
 }
 
 #define pt_attr_from_entry x86_64pt_attr_from_entry
@@ -217,6 +225,8 @@ static inline int x86_64pt_iommu_set_prot(const struct pt_common *common,
 		bits |= X86_64_FMT_XD;
 	if (iommu_prot & IOMMU_MMIO)
 		bits |= X86_64_FMT_PCD;
+	if (pt_feature(common, PT_FEAT_X86_64_AMD_ENCRYPT_TABLES))
+		bits |= pt_sme_mask();
 	attrs->descriptor_bits = bits;
 	return 0;
 }
@@ -239,6 +249,11 @@ static inline int x86_64pt_fmt_init(struct pt_common *common, int top_level)
 	if (common->max_oasz_lg2 > 52 ||
 	    common->max_oasz_lg2 <= X86_64PT_GRANULE_LG2SZ)
 		return -EINVAL;
+	/* The C-bit takes its bit of every entry from the OA */
+	if (pt_feature(common, PT_FEAT_X86_64_AMD_ENCRYPT_TABLES) &&
+	    pt_sme_mask())
+		common->max_oasz_lg2 = min_t(unsigned int, common->max_oasz_lg2,
+					     __ffs64(pt_sme_mask()));
 	common->max_vasz_lg2 =
 		X86_64PT_GRANULE_LG2SZ + X86_64PT_ITEMS_LG2 * (top_level + 1);
 	common->features |= BIT(PT_FEAT_SIGN_EXTEND);
@@ -256,8 +271,14 @@ static inline int x86_64pt_fmt_init(struct pt_common *common, int top_level)
 static const struct pt_kunit_fmt_cfg pt_kunit_fmt_cfgs[] = {
 	X86_64PT_KUNIT_CFG("4lvl", 0, 3),
 	X86_64PT_KUNIT_CFG("5lvl", 0, 4),
-	X86_64PT_KUNIT_CFG("4lvl,sme", BIT(PT_FEAT_X86_64_AMD_ENCRYPT_TABLES),
-			   3),
+	/* The OA ends below the C-bit, bit 47 in the tests */
+	{
+		.name = "4lvl,sme",
+		.features = BIT(PT_FEAT_X86_64_AMD_ENCRYPT_TABLES),
+		.top_level = 3,
+		.oasz_lg2 = 47,
+		.granule_lg2 = 12,
+	},
 	X86_64PT_KUNIT_CFG("5lvl,incoherent", BIT(PT_FEAT_DMA_INCOHERENT), 4),
 };
 
