@@ -77,7 +77,9 @@ static void geometry_x86_64(struct model *m, const struct hcfg *c)
 	m->va_bits = 12 + 9 * (c->level + 1);
 	m->sign_extend = true;
 	m->sizes = bit(12) | bit(21) | bit(30);
+	/* A writable leaf is written dirty, as 6.12's drivers write it */
 	m->dirty = true;
+	m->dirty_needs_write = true;
 }
 
 /* VT-d second stage: 4 KiB, 2 MiB, 1 GiB; the VA is what the cfg asks */
@@ -327,8 +329,8 @@ void model_map(struct model *m, u64 iova, u64 last, u64 pa,
 		}
 		/*
 		 * With DBM (Arm) a writable leaf is written with write
-		 * permission, which is the dirty state; other formats start
-		 * clean.
+		 * permission, which is the dirty state, and x86-64 writes it
+		 * with D; other formats start clean.
 		 */
 		buf[n] = (struct mleaf){ .va = iova,
 					 .last = iova + lg2_mask(lg2),

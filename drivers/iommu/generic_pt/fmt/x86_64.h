@@ -190,8 +190,11 @@ static inline void x86_64pt_entry_make_write_clean(struct pt_state *pts)
 
 #define pt_entry_make_write_clean x86_64pt_entry_make_write_clean
 
+/* What the walker does on a write, which it allows only through RW */
 static inline bool x86_64pt_entry_make_write_dirty(struct pt_state *pts)
 {
+	if (!(pts->entry & X86_64_FMT_RW))
+		return false;
 	pt_update_item(pts, pts->index, 0, X86_64_FMT_D);
 	return true;
 }
@@ -204,8 +207,12 @@ static inline bool x86_64pt_entry_make_write_dirty(struct pt_state *pts)
  * @attrs: Output
  * @iommu_prot: IOMMU_READ, IOMMU_WRITE, ...
  *
- * The format cannot express write-only, so any access makes the leaf
- * readable. IOMMU_PRIV drops U so only supervisor requests may use it.
+ * The leaf is what 6.12's VT-d first stage and AMD v2 code write: only
+ * IOMMU_READ and IOMMU_WRITE count. The format cannot express write-only,
+ * so any access makes the leaf readable. U is always set, as both drivers
+ * set it, so that requests at user privilege can use every leaf; IOMMU_PRIV
+ * does not clear it. A writable leaf starts dirty, as both write it, so the
+ * walker never has to set D: RW comes with D.
  *
  * Return: 0, or -EINVAL if the leaf would allow no access
  */
@@ -213,18 +220,12 @@ static inline int x86_64pt_iommu_set_prot(const struct pt_common *common,
 					  struct pt_write_attrs *attrs,
 					  unsigned int iommu_prot)
 {
-	u64 bits = 0;
+	u64 bits = X86_64_FMT_U;
 
 	if (!(iommu_prot & (IOMMU_READ | IOMMU_WRITE)))
 		return -EINVAL;
 	if (iommu_prot & IOMMU_WRITE)
-		bits |= X86_64_FMT_RW;
-	if (!(iommu_prot & IOMMU_PRIV))
-		bits |= X86_64_FMT_U;
-	if (iommu_prot & IOMMU_NOEXEC)
-		bits |= X86_64_FMT_XD;
-	if (iommu_prot & IOMMU_MMIO)
-		bits |= X86_64_FMT_PCD;
+		bits |= X86_64_FMT_RW | X86_64_FMT_D;
 	if (pt_feature(common, PT_FEAT_X86_64_AMD_ENCRYPT_TABLES))
 		bits |= pt_sme_mask();
 	attrs->descriptor_bits = bits;
@@ -283,19 +284,19 @@ static const struct pt_kunit_fmt_cfg pt_kunit_fmt_cfgs[] = {
 };
 
 static const struct pt_kunit_fmt_vector pt_kunit_fmt_vectors[] __maybe_unused = {
-	/* P RW U A */
+	/* P RW U A D */
 	{ .level = 0, .oasz_lg2 = 12, .prot = IOMMU_READ | IOMMU_WRITE,
-	  .oa = 0x12345000, .expect = 0x0000000012345027ULL },
-	/* P U A PS XD */
+	  .oa = 0x12345000, .expect = 0x0000000012345067ULL },
+	/* P U A PS: no XD, the IOMMUs ignore it */
 	{ .level = 1, .oasz_lg2 = 21, .prot = IOMMU_READ | IOMMU_NOEXEC,
-	  .oa = 0x40000000, .expect = 0x80000000400000a5ULL },
-	/* P RW A PS, supervisor only */
+	  .oa = 0x40000000, .expect = 0x00000000400000a5ULL },
+	/* P RW U A D PS: IOMMU_PRIV keeps U */
 	{ .level = 2, .oasz_lg2 = 30,
 	  .prot = IOMMU_READ | IOMMU_WRITE | IOMMU_PRIV, .oa = 0x80000000,
-	  .expect = 0x00000000800000a3ULL },
-	/* P U PCD A */
+	  .expect = 0x00000000800000e7ULL },
+	/* P U A: no PCD */
 	{ .level = 0, .oasz_lg2 = 12, .prot = IOMMU_READ | IOMMU_MMIO,
-	  .oa = 0x1000, .expect = 0x0000000000001035ULL },
+	  .oa = 0x1000, .expect = 0x0000000000001025ULL },
 	{ .level = 1, .expect = 0x27 },
 	{ .level = 3, .expect = 0x27 },
 };
