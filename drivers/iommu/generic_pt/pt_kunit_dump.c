@@ -231,6 +231,7 @@ static const char mock_stats[] =
 static int kd_init_x86_64(struct kd_domain *kd)
 {
 	struct pt_iommu_x86_64_cfg cfg = {
+		.common.features = BIT(PT_FEAT_SIGN_EXTEND),
 		.common.hw_max_vasz_lg2 = 48,
 		.common.hw_max_oasz_lg2 = 52,
 		.top_level = 3,

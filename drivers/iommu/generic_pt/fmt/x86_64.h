@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * x86-64 page table: 4 levels for a 48-bit VA or 5 for 57 bits, 9 bits per
- * level over a 4 KiB granule. The VA is sign extended, so the top table's
- * lower half maps the low addresses and its upper half the high ones. Leaves
- * are 4 KiB at level 0 and, with PS, 2 MiB at level 1 and 1 GiB at level 2.
+ * x86-64 page table: 4 or 5 levels of 9 bits over a 4 KiB granule, as many
+ * as the hardware walks. With PT_FEAT_SIGN_EXTEND the VA is the whole
+ * canonical space of the walk, 48 or 57 bits sign extended, so the top
+ * table's lower half maps the low addresses and its upper half the high
+ * ones. Without it the VA is the low addresses only, as wide as the driver
+ * asks up to 47 or 56 bits: a VT-d first stage whose MGAW is narrower than
+ * the walk. Leaves are 4 KiB at level 0 and, with PS, 2 MiB at level 1 and
+ * 1 GiB at level 2.
  */
 #ifndef __GENERIC_PT_FMT_X86_64_H
 #define __GENERIC_PT_FMT_X86_64_H
@@ -236,17 +240,32 @@ static inline int x86_64pt_iommu_set_prot(const struct pt_common *common,
 
 /**
  * x86_64pt_fmt_init() - Check and complete the geometry of a table
- * @common: max_oasz_lg2 and features set by the caller
- * @top_level: 3 for 4 levels (48-bit VA) or 4 for 5 levels (57-bit VA)
+ * @common: max_vasz_lg2, max_oasz_lg2 and features set by the caller
+ * @top_level: 3 for a 4 level walk, 4 for a 5 level walk
  *
- * Sets the VA width from the level count and turns on sign extension.
+ * With %PT_FEAT_SIGN_EXTEND the VA is the whole walk, 48 or 57 bits, and
+ * max_vasz_lg2 must reach it. Without, max_vasz_lg2 is narrowed to the
+ * lower half of the walk, where every address is canonical.
  *
  * Return: the top level or a negative errno
  */
 static inline int x86_64pt_fmt_init(struct pt_common *common, int top_level)
 {
+	unsigned int span_lg2;
+
 	if (top_level != 3 && top_level != 4)
 		return -EINVAL;
+	span_lg2 = X86_64PT_GRANULE_LG2SZ + X86_64PT_ITEMS_LG2 * (top_level + 1);
+	if (pt_feature(common, PT_FEAT_SIGN_EXTEND)) {
+		if (common->max_vasz_lg2 < span_lg2)
+			return -EINVAL;
+		common->max_vasz_lg2 = span_lg2;
+	} else {
+		if (common->max_vasz_lg2 <= X86_64PT_GRANULE_LG2SZ)
+			return -EINVAL;
+		common->max_vasz_lg2 = min_t(unsigned int, common->max_vasz_lg2,
+					     span_lg2 - 1);
+	}
 	if (common->max_oasz_lg2 > 52 ||
 	    common->max_oasz_lg2 <= X86_64PT_GRANULE_LG2SZ)
 		return -EINVAL;
@@ -255,49 +274,61 @@ static inline int x86_64pt_fmt_init(struct pt_common *common, int top_level)
 	    pt_sme_mask())
 		common->max_oasz_lg2 = min_t(unsigned int, common->max_oasz_lg2,
 					     __ffs64(pt_sme_mask()));
-	common->max_vasz_lg2 =
-		X86_64PT_GRANULE_LG2SZ + X86_64PT_ITEMS_LG2 * (top_level + 1);
-	common->features |= BIT(PT_FEAT_SIGN_EXTEND);
 	return top_level;
 }
 
 #define pt_fmt_init x86_64pt_fmt_init
 
 #ifdef GENERIC_PT_KUNIT
-#define X86_64PT_KUNIT_CFG(_name, _features, _top)                       \
+#define X86_64PT_KUNIT_CFG(_name, _features, _top, _va)                  \
 	{                                                                  \
 		.name = _name, .features = _features, .top_level = _top,   \
-		.vasz_lg2 = 0, .oasz_lg2 = 52, .granule_lg2 = 12,          \
+		.vasz_lg2 = _va, .oasz_lg2 = 52, .granule_lg2 = 12,        \
 	}
+#define X86_64PT_SIGNED BIT(PT_FEAT_SIGN_EXTEND)
 static const struct pt_kunit_fmt_cfg pt_kunit_fmt_cfgs[] = {
-	X86_64PT_KUNIT_CFG("4lvl", 0, 3),
-	X86_64PT_KUNIT_CFG("5lvl", 0, 4),
+	X86_64PT_KUNIT_CFG("4lvl", X86_64PT_SIGNED, 3, 48),
+	X86_64PT_KUNIT_CFG("5lvl", X86_64PT_SIGNED, 4, 57),
+	/* VT-d first stage under an MGAW narrower than the walk */
+	X86_64PT_KUNIT_CFG("4lvl,va39", 0, 3, 39),
+	X86_64PT_KUNIT_CFG("4lvl,va47", 0, 3, 47),
+	X86_64PT_KUNIT_CFG("5lvl,va48", 0, 4, 48),
 	/* The OA ends below the C-bit, bit 47 in the tests */
 	{
 		.name = "4lvl,sme",
-		.features = BIT(PT_FEAT_X86_64_AMD_ENCRYPT_TABLES),
+		.features = X86_64PT_SIGNED |
+			    BIT(PT_FEAT_X86_64_AMD_ENCRYPT_TABLES),
 		.top_level = 3,
+		.vasz_lg2 = 48,
 		.oasz_lg2 = 47,
 		.granule_lg2 = 12,
 	},
-	X86_64PT_KUNIT_CFG("5lvl,incoherent", BIT(PT_FEAT_DMA_INCOHERENT), 4),
+	X86_64PT_KUNIT_CFG("5lvl,incoherent",
+			   X86_64PT_SIGNED | BIT(PT_FEAT_DMA_INCOHERENT), 4, 57),
 };
 
 static const struct pt_kunit_fmt_vector pt_kunit_fmt_vectors[] __maybe_unused = {
 	/* P RW U A D */
-	{ .level = 0, .oasz_lg2 = 12, .prot = IOMMU_READ | IOMMU_WRITE,
-	  .oa = 0x12345000, .expect = 0x0000000012345067ULL },
+	{ .features = X86_64PT_SIGNED, .level = 0, .oasz_lg2 = 12,
+	  .prot = IOMMU_READ | IOMMU_WRITE, .oa = 0x12345000,
+	  .expect = 0x0000000012345067ULL },
 	/* P U A PS: no XD, the IOMMUs ignore it */
-	{ .level = 1, .oasz_lg2 = 21, .prot = IOMMU_READ | IOMMU_NOEXEC,
-	  .oa = 0x40000000, .expect = 0x00000000400000a5ULL },
+	{ .features = X86_64PT_SIGNED, .level = 1, .oasz_lg2 = 21,
+	  .prot = IOMMU_READ | IOMMU_NOEXEC, .oa = 0x40000000,
+	  .expect = 0x00000000400000a5ULL },
 	/* P RW U A D PS: IOMMU_PRIV keeps U */
-	{ .level = 2, .oasz_lg2 = 30,
+	{ .features = X86_64PT_SIGNED, .level = 2, .oasz_lg2 = 30,
 	  .prot = IOMMU_READ | IOMMU_WRITE | IOMMU_PRIV, .oa = 0x80000000,
 	  .expect = 0x00000000800000e7ULL },
 	/* P U A: no PCD */
-	{ .level = 0, .oasz_lg2 = 12, .prot = IOMMU_READ | IOMMU_MMIO,
-	  .oa = 0x1000, .expect = 0x0000000000001025ULL },
-	{ .level = 1, .expect = 0x27 },
+	{ .features = X86_64PT_SIGNED, .level = 0, .oasz_lg2 = 12,
+	  .prot = IOMMU_READ | IOMMU_MMIO, .oa = 0x1000,
+	  .expect = 0x0000000000001025ULL },
+	{ .features = X86_64PT_SIGNED, .level = 1, .expect = 0x27 },
+	{ .features = X86_64PT_SIGNED, .level = 3, .expect = 0x27 },
+	/* A 39-bit VA on a 4 level walk: the same items */
+	{ .level = 0, .oasz_lg2 = 12, .prot = IOMMU_WRITE, .oa = 0x12345000,
+	  .expect = 0x0000000012345067ULL },
 	{ .level = 3, .expect = 0x27 },
 };
 #endif
