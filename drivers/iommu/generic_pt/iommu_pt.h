@@ -1516,6 +1516,37 @@ pt_iommu_unmap_run(const struct pt_state *pts,
 #define PT_UNMAP_NEW_SIZE (-EAGAIN)
 
 /*
+ * A leaf of another size than the one before it, or the first leaf of the
+ * walk, which alone can start before range->va: it is then counted from
+ * range->va and gathered whole, and @pts goes to its first item.
+ */
+static __always_inline int pt_iommu_unmap_size(struct pt_state *pts,
+					       struct pt_iommu_unmap_args *unmap,
+					       unsigned int oasz_lg2)
+{
+	pt_vaddr_t off;
+
+	if (unmap->pgsize_lg2) {
+		if (unmap->one_size)
+			return PT_UNMAP_NEW_SIZE;
+		/* A range gather takes the smallest size */
+		unmap->pgsize_lg2 = min(unmap->pgsize_lg2, oasz_lg2);
+		return 0;
+	}
+	unmap->pgsize_lg2 = oasz_lg2;
+	off = log2_mod(pts->range->va, oasz_lg2);
+	if (off) {
+		unmap->removed_va = pts->range->va - off;
+		unmap->gather_va = unmap->removed_va;
+		/* Wraps before the whole leaf is added */
+		unmap->unmapped -= off;
+		pts->index = log2_set_mod_t(unsigned int, pts->index, 0,
+					    pt_entry_num_contig_lg2(pts));
+	}
+	return 0;
+}
+
+/*
  * Clear the leaves of the range in one table, and the tables below it that
  * the unmap emptied whole. A leaf the range only cuts, at either end, goes
  * whole. Stops at a hole, or with PT_UNMAP_NEW_SIZE before a leaf of
@@ -1544,46 +1575,22 @@ static __always_inline int __pt_unmap_range(struct pt_range *range,
 			goto out;
 		case PT_ENTRY_OA:
 			oasz_lg2 = pt_entry_oa_lg2sz(&pts);
-			if (oasz_lg2 != unmap->pgsize_lg2) {
-				if (!unmap->pgsize_lg2 ||
-				    (!unmap->one_size &&
-				     oasz_lg2 < unmap->pgsize_lg2)) {
-					unmap->pgsize_lg2 = oasz_lg2;
-				} else if (unmap->one_size) {
-					ret = PT_UNMAP_NEW_SIZE;
+			if (unlikely(oasz_lg2 != unmap->pgsize_lg2)) {
+				ret = pt_iommu_unmap_size(&pts, unmap,
+							  oasz_lg2);
+				if (ret)
 					goto out;
-				}
+				first = min(first, pts.index);
 			}
-			/*
-			 * Only the first leaf can start before range->va: it
-			 * is counted from there, and gathered whole.
-			 */
-			if (unlikely(log2_mod(range->va, oasz_lg2))) {
-				unmap->removed_va =
-					log2_set_mod(range->va, 0, oasz_lg2);
-				unmap->gather_va = unmap->removed_va;
-			}
-			unmap->unmapped +=
-				log2_set_mod_max(range->va, oasz_lg2) -
-				range->va + 1;
+			/* pts.index is the first item of the leaf */
 			contig_lg2 = pt_entry_num_contig_lg2(&pts);
 			pt_clear_entry(&pts, contig_lg2);
-			if (unlikely(contig_lg2)) {
-				/* A run may start before the first item */
-				first = min(first,
-					    log2_set_mod_t(unsigned int,
-							   pts.index, 0,
-							   contig_lg2));
-				written = log2_set_mod_t(unsigned int,
-							 pts.index, 0,
-							 contig_lg2) +
-					  log2_to_int_t(unsigned int,
-							contig_lg2);
-				break;
-			}
+			unmap->unmapped += log2_to_int(oasz_lg2);
 			/* pt_next_entry() moves on from the last one cleared */
-			pts.index = pt_iommu_unmap_run(&pts, unmap);
-			written = pts.index + 1;
+			if (!contig_lg2)
+				pts.index = pt_iommu_unmap_run(&pts, unmap);
+			written = pts.index +
+				  log2_to_int_t(unsigned int, contig_lg2);
 			break;
 		case PT_ENTRY_TABLE:
 			ret = pt_descend(&pts, arg, descend_fn);
@@ -1651,16 +1658,19 @@ static inline bool pt_iommu_flush_by_range(struct pt_common *common)
  * is the smallest leaf size gathered, a granule that steps through every
  * leaf of the range.
  */
-static void pt_iommu_gather(struct pt_iommu *iommu_table, pt_vaddr_t va,
-			    pt_vaddr_t last, unsigned int pgsize_lg2,
-			    struct list_head *free_list,
-			    struct iommu_iotlb_gather *gather)
+static __always_inline void
+pt_iommu_gather(struct pt_iommu *iommu_table, pt_vaddr_t va, pt_vaddr_t last,
+		unsigned int pgsize_lg2, struct list_head *free_list,
+		struct iommu_iotlb_gather *gather)
 {
 	struct pt_common *common = pt_iommu_common(iommu_table);
 	size_t pgsize = log2_to_int_t(size_t, pgsize_lg2);
 	size_t len = last - va + 1;
 
-	if (pt_iommu_flush_by_range(common)) {
+	if (!gather->end) {
+		/* Empty, as for most unmaps: nothing to sync or merge */
+		gather->pgsize = pgsize;
+	} else if (pt_iommu_flush_by_range(common)) {
 		if (pt_feature(common, PT_FEAT_FLUSH_RANGE_NO_GAPS) &&
 		    !gather->queued &&
 		    iommu_iotlb_gather_is_disjoint(gather, va, len))

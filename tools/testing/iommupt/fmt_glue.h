@@ -28,12 +28,16 @@ static struct htable *HG(of)(struct iommu_domain *domain)
 static void HG(iotlb_sync)(struct iommu_domain *domain,
 			   struct iommu_iotlb_gather *gather)
 {
-	struct page *page;
-
 	if (gather->start <= gather->end)
 		hrec_flushed(gather->start, gather->end, gather->pgsize);
-	list_for_each_entry(page, &gather->freelist, lru)
-		hrec_freed(page_address(page));
+#ifndef IOMMUPT_BENCH
+	{
+		struct page *page;
+
+		list_for_each_entry(page, &gather->freelist, lru)
+			hrec_freed(page_address(page));
+	}
+#endif
 	iommu_put_pages_list(&gather->freelist);
 }
 
@@ -208,10 +212,10 @@ static void HG(top_unused)(struct htable *t, void **start, void **end)
 }
 
 /* Every table item of the range, with the span of VA it holds */
-static __always_inline int hg_spans_level(struct pt_range *range, void *arg,
-					   unsigned int level,
-					   struct pt_table_p *table,
-					   pt_level_fn_t descend_fn)
+static __always_inline int hg_spans_level(struct pt_range *range,
+					  void *arg, unsigned int level,
+					  struct pt_table_p *table,
+					  pt_level_fn_t descend_fn)
 {
 	struct pt_state pts = pt_init(range, level, table);
 	int ret;

@@ -228,15 +228,15 @@ static bool check_tables_flushed(struct hctx *c, const char *what,
 				break;
 		if (j == hrec.num_freed) {
 			if (!hmem_live(s->table))
-				return FAIL(c, "%s freed the table of [%#lx, %#lx] without an IOTLB sync",
+				return FAIL(c, "%s freed table [%#lx, %#lx] without a sync",
 					    what, s->start, s->last);
 			continue;
 		}
 		if (!synced(hrec.freed_after[j], s->start, s->last))
-			return FAIL(c, "%s freed the table of [%#lx, %#lx] before the IOTLB syncs covered it",
+			return FAIL(c, "%s freed table [%#lx, %#lx] unsynced",
 				    what, s->start, s->last);
 		if (!hrec.flushed_pgsize[hrec.freed_after[j] - 1])
-			return FAIL(c, "%s freed the table of [%#lx, %#lx] with a sync of pgsize 0",
+			return FAIL(c, "%s freed table [%#lx, %#lx], pgsize 0",
 				    what, s->start, s->last);
 	}
 	/*
@@ -252,7 +252,7 @@ static bool check_tables_flushed(struct hctx *c, const char *what,
 						    hrec.spans[i].bytes)
 				break;
 		if (i == hrec.num_spans)
-			return FAIL(c, "%s freed a table page that was not below the top in its range",
+			return FAIL(c, "%s freed a table outside its range",
 				    what);
 	}
 	return true;
@@ -285,9 +285,8 @@ static bool check_leaves_flushed(struct hctx *c, const struct mleaf *l,
 				break;
 		}
 		if (j == hrec.num_flushed)
-			return FAIL(c, "no IOTLB sync covers the unmapped leaf [%#lx, %#lx] with a page size for it (%u syncs, the first of pgsize %#lx)",
-				    l[i].va, l[i].last, hrec.num_flushed,
-				    hrec.num_flushed ? hrec.flushed_pgsize[0] : 0);
+			return FAIL(c, "no sync of leaf [%#lx, %#lx] with its pgsize",
+				    l[i].va, l[i].last);
 	}
 	return true;
 }
@@ -461,7 +460,7 @@ static bool run_unmap(struct hctx *c, const struct hop *op)
 	if (got && !hrec.overflow &&
 	    !synced(hrec.num_flushed, removed[0].va,
 		    removed[num_removed - 1].last))
-		return FAIL(c, "IOTLB invalidations miss some of [%#lx, %#lx] unmapped",
+		return FAIL(c, "IOTLB syncs miss some of [%#lx, %#lx] unmapped",
 			    removed[0].va, removed[num_removed - 1].last);
 	return check_leaves_flushed(c, removed, num_removed) &&
 	       check_tables_flushed(c, "unmap", allocs) &&
