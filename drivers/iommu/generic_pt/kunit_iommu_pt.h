@@ -395,6 +395,20 @@ static unsigned int kpt_level1_lg2(struct kpt_domain *kd)
 	return pt_table_item_lg2sz(&pts);
 }
 
+/*
+ * The size of a level 1 leaf (2M on most formats), skipping the test if
+ * the table has none or no room for four of them
+ */
+static pt_vaddr_t kpt_big_leaf(struct kunit *test, struct kpt_domain *kd)
+{
+	unsigned int big_lg2 = kpt_level1_lg2(kd);
+
+	if (!(kd->pgsize_bitmap & BIT_ULL(big_lg2)) ||
+	    !kpt_size_fits(kd, big_lg2 + 2))
+		kunit_skip(test, "no leaf at level 1");
+	return log2_to_int(big_lg2);
+}
+
 /* A digest of the top and of every item of every table */
 static u64 kpt_digest_table(struct pt_range *range, unsigned int level,
 			    struct pt_table_p *table)
@@ -713,10 +727,7 @@ static void test_unmap_partial_leaf(struct kunit *test)
 	unsigned int size_lg2;
 	pt_vaddr_t big;
 
-	if (!(kd->pgsize_bitmap & BIT_ULL(big_lg2)) ||
-	    !kpt_size_fits(kd, big_lg2 + 2))
-		kunit_skip(test, "no leaf at level 1");
-	big = log2_to_int(big_lg2);
+	big = kpt_big_leaf(test, kd);
 
 	/* The range ends inside: from the leaf's start, one granule */
 	KUNIT_ASSERT_EQ(test, kpt_map(kd, big, big, big), 0);
@@ -784,7 +795,6 @@ static void test_unmap_partial_leaf(struct kunit *test)
 static void test_gather_pgsize(struct kunit *test)
 {
 	struct kpt_domain *kd = kpt_setup(test);
-	unsigned int big_lg2 = kpt_level1_lg2(kd);
 	pt_vaddr_t granule = log2_to_int(kd->granule_lg2);
 	bool by_range = pt_feature(kpt_common(kd), PT_FEAT_FLUSH_RANGE) ||
 			pt_feature(kpt_common(kd), PT_FEAT_FLUSH_RANGE_NO_GAPS);
@@ -795,10 +805,7 @@ static void test_gather_pgsize(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, kd->num_syncs, 1);
 	KUNIT_EXPECT_EQ(test, kd->syncs[0].pgsize, granule);
 
-	if (!(kd->pgsize_bitmap & BIT_ULL(big_lg2)) ||
-	    !kpt_size_fits(kd, big_lg2 + 2))
-		kunit_skip(test, "no leaf at level 1");
-	big = log2_to_int(big_lg2);
+	big = kpt_big_leaf(test, kd);
 
 	KUNIT_ASSERT_EQ(test, kpt_map(kd, big, big, big), 0);
 	KUNIT_EXPECT_EQ(test, kpt_unmap(kd, big, big), big);
@@ -849,16 +856,12 @@ static void test_gather_pgsize(struct kunit *test)
 static void test_dirty_whole_leaf(struct kunit *test)
 {
 	struct kpt_domain *kd = kpt_setup(test);
-	unsigned int big_lg2 = kpt_level1_lg2(kd);
 	pt_vaddr_t granule = log2_to_int(kd->granule_lg2);
 	struct iommu_iotlb_gather gather;
 	struct iommu_dirty_bitmap dirty;
 	pt_vaddr_t big;
 
-	if (!(kd->pgsize_bitmap & BIT_ULL(big_lg2)) ||
-	    !kpt_size_fits(kd, big_lg2 + 2))
-		kunit_skip(test, "no leaf at level 1");
-	big = log2_to_int(big_lg2);
+	big = kpt_big_leaf(test, kd);
 	KUNIT_ASSERT_EQ(test, kpt_map(kd, big, big, big), 0);
 	if (PT_IOMMU_NS(set_dirty)(&kd->table, big))
 		kunit_skip(test, "no dirty tracking");
