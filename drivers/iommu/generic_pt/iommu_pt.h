@@ -651,7 +651,8 @@ static void pt_iommu_clear_for_leaf(struct pt_state *pts,
 		tables = true;
 	}
 	if (tables) {
-		size_t item = log2_to_int_t(size_t, pt_table_item_lg2sz(pts));
+		/* Less than a leaf size, which the domain's size_t holds */
+		size_t item = log2_to_int(pt_table_item_lg2sz(pts));
 
 		iommu_iotlb_gather_add_range(map->replaced, pts->range->va,
 					     item * num);
