@@ -4,7 +4,8 @@
  * table code through the driver API and on the reference model, and every
  * result and side effect the driver can observe is compared: return values,
  * the bytes mapped, translations, dirty reports, IOTLB invalidations that
- * cover what was unmapped, the top the driver was told about, table memory
+ * cover what was unmapped with its page size and every table taken out of
+ * the tree before it is freed, the top the driver was told about, table memory
  * written back for walkers that do not snoop, and every table page back to
  * the allocator at the end.
  */
