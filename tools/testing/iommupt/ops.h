@@ -49,6 +49,11 @@ struct hctx {
 	u64 sw_bits;
 	unsigned int top_level;
 	u64 rng;
+	/* The walker's IOVA samples, apart so that they leave rng alone */
+	u64 walk_rng;
+	struct hwalker wk;
+	/* The configuration must be refused and was */
+	bool refused;
 	unsigned long ops;
 	char why[512];
 };
