@@ -308,10 +308,10 @@ static const struct kd_map armv8_s1_dump_maps[] = {
 
 static const char armv8_s1_dump[] =
 	"format armv8, 4 levels, va 48 bits, oa 48 bits, page sizes 4K 64K 2M 32M 1G 16G, features none\n"
-	"0x000000000000-0x00000000ffff   64K l0 0x000000010000 AP=1 XN=0 AF SH=3 ATTR=1 CONT\n"
-	"0x000000010000-0x000000011fff    8K l0 0x000000020000 AP=1 XN=0 AF SH=3 ATTR=1\n"
-	"0x000000012000-0x000000012fff    4K l0 0x000000022000 AP=3 XN=0 AF SH=2 ATTR=0\n"
-	"0xffffc0000000-0xffffffffffff    1G l2 0x000080000000 AP=3 XN=3 AF SH=2 ATTR=0\n";
+	"0x000000000000-0x00000000ffff   64K l0 0x000000010000 AP=1 XN=0 AF SH=3 ATTR=1 nG CONT\n"
+	"0x000000010000-0x000000011fff    8K l0 0x000000020000 AP=1 XN=0 AF SH=3 ATTR=1 nG\n"
+	"0x000000012000-0x000000012fff    4K l0 0x000000022000 AP=3 XN=0 AF SH=2 ATTR=0 nG\n"
+	"0xffffc0000000-0xffffffffffff    1G l2 0x000080000000 AP=3 XN=3 AF SH=2 ATTR=0 nG\n";
 
 static const char armv8_s1_stats[] =
 	"format armv8, 4 levels, va 48 bits, oa 48 bits, page sizes 4K 64K 2M 32M 1G 16G, features none\n"

@@ -151,8 +151,10 @@ struct pt_armv8 {
  * @PT_FEAT_ARMV8_S2: Stage 2 encoding (S2AP, MemAttr) with concatenated top
  *     tables; otherwise stage 1 (AP, AttrIndx).
  * @PT_FEAT_ARMV8_DBM: Hardware dirty state through the DBM bit: writable
- *     leaves get DBM and are cleaned by making them read-only.
- * @PT_FEAT_ARMV8_NS: Stage 1 leaves access the non-secure address space.
+ *     leaves get DBM and are cleaned by making them read-only. The SMMU
+ *     must snoop the table: init refuses it with %PT_FEAT_DMA_INCOHERENT.
+ * @PT_FEAT_ARMV8_NS: Stage 1 only: leaves access the non-secure address
+ *     space (NS) and tables are fetched from it (NSTable).
  *
  * A 52-bit OA (FEAT_LPA) follows from max_oasz_lg2 above 48 with the 64 KiB
  * granule; OA bits 51:48 then live in descriptor bits 15:12.

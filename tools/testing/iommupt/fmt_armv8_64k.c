@@ -11,8 +11,8 @@ static const struct hcfg hfmt_cfgs[] = {
 	A("64k,s2,va30", G64 | S2 | DBM, 30, 52),
 	A("64k,s2,va52", G64 | S2 | DBM, 52, 52),
 	A("64k,s1,va48,oa48", G64, 48, 48),
-	A("64k,s2,va52,incoherent,dbm", G64 | S2 | DBM | HF_DMA_INCOHERENT,
-	  52, 52),
+	/* DBM needs a coherent walker: init refuses it with incoherent */
+	A("64k,s2,va52,incoherent", G64 | S2 | HF_DMA_INCOHERENT, 52, 52),
 };
 
 #include "fmt_glue.h"

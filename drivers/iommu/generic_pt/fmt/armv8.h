@@ -227,6 +227,12 @@ armv8pt_install_table(struct pt_state *pts,
 	u64 entry = ARMV8PT_FMT_VALID | ARMV8PT_FMT_TABLE |
 		    armv8pt_oa_to_field(pts, table_pa);
 
+	/*
+	 * A secure SMMU would otherwise fetch the next table from the
+	 * secure address space, whatever NS the leaves have.
+	 */
+	if (pts_feature(pts, PT_FEAT_ARMV8_NS))
+		entry |= ARMV8PT_FMT_NSTABLE;
 	return pt_cmpxchg_item(pts, pts->index, pts->entry, entry);
 }
 
@@ -372,7 +378,11 @@ static inline bool armv8pt_entry_make_write_dirty(struct pt_state *pts)
 static inline u64 armv8pt_s1_prot(const struct pt_common *common,
 				  unsigned int iommu_prot)
 {
-	u64 bits = ARMV8PT_FMT_AF;
+	/*
+	 * Not global: the SMMU tags the TLB entry with the ASID, so that
+	 * invalidating one ASID cannot leave another domain's entry behind.
+	 */
+	u64 bits = ARMV8PT_FMT_AF | ARMV8PT_FMT_NG;
 
 	if (!(iommu_prot & IOMMU_PRIV))
 		bits |= ARMV8PT_FMT_AP_UNPRIV;
@@ -426,10 +436,12 @@ static inline u64 armv8pt_s2_prot(const struct pt_common *common,
  * @attrs: Output
  * @iommu_prot: IOMMU_READ, IOMMU_WRITE, ...
  *
- * Stage 1 cannot express write-only, so a writable leaf is also readable.
- * Memory types use the MAIR indexes ARMV8PT_MAIR_IDX_* at stage 1 and the
- * MemAttr encodings at stage 2. With %PT_FEAT_ARMV8_DBM a writable leaf
- * starts dirty, as the SMMU would leave it after a write.
+ * Stage 1 cannot express write-only, so a writable leaf is also readable,
+ * and every stage 1 leaf is not global (nG). Memory types use the MAIR
+ * indexes ARMV8PT_MAIR_IDX_* at stage 1 and the MemAttr encodings at stage
+ * 2. With %PT_FEAT_ARMV8_DBM a writable leaf starts dirty, as the SMMU
+ * would leave it after a write. The bits are those 6.12's io-pgtable-arm
+ * writes, but for XN at stage 2 (see generic_pt.rst).
  *
  * Return: 0, or -EINVAL if the leaf would allow no access
  */
@@ -465,7 +477,8 @@ static inline int armv8pt_iommu_set_prot(const struct pt_common *common,
  * translate the VA, less one at stage 2 when the top would be Arm level 0
  * and 16 or fewer concatenated tables can replace it.
  *
- * Return: the top level or a negative errno
+ * Return: the top level, -EINVAL for a geometry the format cannot have or
+ * NS at stage 2, -EOPNOTSUPP for DBM with an incoherent walker
  */
 static inline int armv8pt_fmt_init(struct pt_common *common, int top_level)
 {
@@ -484,6 +497,13 @@ static inline int armv8pt_fmt_init(struct pt_common *common, int top_level)
 	if (pt_feature(common, PT_FEAT_ARMV8_S2) &&
 	    pt_feature(common, PT_FEAT_ARMV8_NS))
 		return -EINVAL;
+	/*
+	 * The SMMU writes dirty state into table memory the CPU reads
+	 * through its cache; without coherent walks it would never see it.
+	 */
+	if (pt_feature(common, PT_FEAT_ARMV8_DBM) &&
+	    pt_feature(common, PT_FEAT_DMA_INCOHERENT))
+		return -EOPNOTSUPP;
 	if (pt_feature(common, PT_FEAT_SIGN_EXTEND) ||
 	    pt_feature(common, PT_FEAT_DYNAMIC_TOP))
 		return -EOPNOTSUPP;
@@ -695,27 +715,34 @@ static const struct pt_kunit_fmt_cfg pt_kunit_fmt_cfgs[] = {
 };
 
 #define ARMV8PT_KRW (IOMMU_READ | IOMMU_WRITE)
+#define ARMV8PT_KNS (BIT(PT_FEAT_ARMV8_NS) | BIT(PT_FEAT_DMA_INCOHERENT))
+/*
+ * Every stage 1 leaf has nG (bit 11): the SMMU tags its TLB entries with the
+ * ASID only then, and 6.12's arm_lpae_prot_to_pte() sets it on every stage 1
+ * leaf. With NS, table descriptors carry NSTable (bit 63) as leaves carry NS,
+ * as arm_lpae_install_table() does for IO_PGTABLE_QUIRK_ARM_NS.
+ */
 static const struct pt_kunit_fmt_vector pt_kunit_fmt_vectors[] __maybe_unused = {
-	/* Page: AttrIndx 1, AP unprivileged, SH inner, AF, DBM */
+	/* Page: AttrIndx 1, AP unprivileged, SH inner, AF, nG, DBM */
 	{ .features = ARMV8PT_K4K_S1, .level = 0, .oasz_lg2 = 12,
 	  .prot = ARMV8PT_KRW | IOMMU_CACHE, .oa = 0x12345000,
-	  .expect = 0x0008000012345747ULL },
+	  .expect = 0x0008000012345f47ULL },
 	/* Block: AP read-only, SH outer */
 	{ .features = ARMV8PT_K4K_S1, .level = 1, .oasz_lg2 = 21,
 	  .prot = IOMMU_READ, .oa = 0x40000000,
-	  .expect = 0x00000000400006c1ULL },
+	  .expect = 0x0000000040000ec1ULL },
 	/* 16 pages with the contiguous hint */
 	{ .features = ARMV8PT_K4K_S1, .level = 0, .oasz_lg2 = 16,
 	  .prot = ARMV8PT_KRW, .oa = 0x10000,
-	  .expect = 0x0018000000010643ULL },
+	  .expect = 0x0018000000010e43ULL },
 	/* Privileged, PXN and UXN */
 	{ .features = ARMV8PT_K4K_S1, .level = 2, .oasz_lg2 = 30,
 	  .prot = IOMMU_READ | IOMMU_NOEXEC | IOMMU_PRIV, .oa = 0x40000000,
-	  .expect = 0x0060000040000681ULL },
+	  .expect = 0x0060000040000e81ULL },
 	/* Device memory, AttrIndx 2, contiguous blocks */
 	{ .features = ARMV8PT_K4K_S1, .level = 1, .oasz_lg2 = 25,
 	  .prot = IOMMU_READ | IOMMU_MMIO, .oa = 0x2000000,
-	  .expect = 0x00100000020006c9ULL },
+	  .expect = 0x0010000002000ec9ULL },
 	{ .features = ARMV8PT_K4K_S1, .level = 1, .expect = 0x3 },
 	/* Stage 2: MemAttr 0xf, S2AP RW, SH inner, AF, DBM */
 	{ .features = ARMV8PT_K4K_S2, .level = 0, .oasz_lg2 = 12,
@@ -728,21 +755,27 @@ static const struct pt_kunit_fmt_vector pt_kunit_fmt_vectors[] __maybe_unused = 
 	/* 64K granule, 52-bit OA: OA[51:48] in bits 15:12 */
 	{ .features = ARMV8PT_K64K_S1, .level = 0, .oasz_lg2 = 16,
 	  .prot = ARMV8PT_KRW, .oa = 0x000f000000010000ULL,
-	  .expect = 0x000800000001f643ULL },
+	  .expect = 0x000800000001fe43ULL },
 	{ .features = ARMV8PT_K64K_S1, .level = 1, .oasz_lg2 = 29,
 	  .prot = IOMMU_READ, .oa = 0x20000000,
-	  .expect = 0x00000000200006c1ULL },
+	  .expect = 0x0000000020000ec1ULL },
 	/* The 4 TiB block of FEAT_LPA */
 	{ .features = ARMV8PT_K64K_S1, .level = 2, .oasz_lg2 = 42,
 	  .prot = IOMMU_READ, .oa = 0x40000000000ULL,
-	  .expect = 0x00000400000006c1ULL },
+	  .expect = 0x0000040000000ec1ULL },
 	/* 16K granule: page, and 128 contiguous pages */
 	{ .features = ARMV8PT_K16K_S1, .level = 0, .oasz_lg2 = 14,
 	  .prot = ARMV8PT_KRW, .oa = 0x4000,
-	  .expect = 0x0008000000004643ULL },
+	  .expect = 0x0008000000004e43ULL },
 	{ .features = ARMV8PT_K16K_S1, .level = 0, .oasz_lg2 = 21,
 	  .prot = IOMMU_READ, .oa = 0x200000,
-	  .expect = 0x00100000002006c3ULL },
+	  .expect = 0x0010000000200ec3ULL },
+	/* NS: NSTable in a table, NS and nG in a leaf */
+	{ .features = ARMV8PT_KNS, .level = 1,
+	  .expect = 0x8000000000000003ULL },
+	{ .features = ARMV8PT_KNS, .level = 0, .oasz_lg2 = 12,
+	  .prot = ARMV8PT_KRW | IOMMU_CACHE, .oa = 0x12345000,
+	  .expect = 0x0000000012345f67ULL },
 };
 #endif
 

@@ -31,6 +31,8 @@
 #define ARMV8PT_FMT_CONT BIT_ULL(52)
 /* Bits 58:55 are for software in both leaves and tables */
 #define ARMV8PT_FMT_SW_FLUSHED BIT_ULL(55)
+/* Table descriptors: the next level is in the non-secure address space */
+#define ARMV8PT_FMT_NSTABLE BIT_ULL(63)
 
 /* Stage 1 leaf attributes */
 #define ARMV8PT_FMT_ATTRINDX GENMASK_ULL(4, 2)

@@ -21,6 +21,13 @@
 #define ARMV8PT_MAIR_NC 0x44
 #define ARMV8PT_MAIR_WBRWA 0xff
 #define ARMV8PT_MAIR_DEV_NGNRE 0x04
+/*
+ * Index 3, inner non-cacheable and outer write-back: no leaf uses it, but
+ * 6.12's SMMU drivers program MAIR with it, and a driver moving to this
+ * table should not change a register the SMMU sees.
+ */
+#define ARMV8PT_MAIR_IDX_INC_OWB 3
+#define ARMV8PT_MAIR_INC_OWBRWA 0xf4
 
 static inline int pt_iommu_fmt_init(struct pt_iommu_armv8 *table,
 				    const struct pt_iommu_armv8_cfg *cfg)
@@ -65,14 +72,23 @@ pt_iommu_fmt_hw_info(struct pt_iommu_armv8 *table,
 		info->sl = granule_lg2 == 12 ? top->top_level - 1 :
 					       top->top_level;
 	info->ps = armv8pt_ps(common->max_oasz_lg2);
+	/*
+	 * Walks of a table the walker does not snoop are non-cacheable; the
+	 * Arm ARM treats those as outer shareable whatever SH says, and SH
+	 * says so too.
+	 */
 	if (coherent) {
 		info->sh = ARMV8PT_SH_IS;
 		info->irgn = ARMV8PT_RGN_WBWA;
 		info->orgn = ARMV8PT_RGN_WBWA;
+	} else {
+		info->sh = ARMV8PT_SH_OS;
 	}
 	info->mair = ((u64)ARMV8PT_MAIR_NC << (8 * ARMV8PT_MAIR_IDX_NC)) |
 		     ((u64)ARMV8PT_MAIR_WBRWA << (8 * ARMV8PT_MAIR_IDX_CACHE)) |
-		     ((u64)ARMV8PT_MAIR_DEV_NGNRE << (8 * ARMV8PT_MAIR_IDX_DEV));
+		     ((u64)ARMV8PT_MAIR_DEV_NGNRE << (8 * ARMV8PT_MAIR_IDX_DEV)) |
+		     ((u64)ARMV8PT_MAIR_INC_OWBRWA
+		      << (8 * ARMV8PT_MAIR_IDX_INC_OWB));
 }
 
 #ifdef GENERIC_PT_KUNIT
