@@ -650,10 +650,19 @@ static void pt_iommu_clear_for_leaf(struct pt_state *pts,
 				     false, &map->replaced->freelist);
 		tables = true;
 	}
-	if (tables)
+	if (tables) {
+		size_t item = log2_to_int_t(size_t, pt_table_item_lg2sz(pts));
+
 		iommu_iotlb_gather_add_range(map->replaced, pts->range->va,
-					     log2_to_int(pt_table_item_lg2sz(pts)) *
-						     num);
+					     item * num);
+		/*
+		 * A walk cache may hold any table taken out: the driver must
+		 * invalidate every item's span, which stepping by the item
+		 * size does, as for the smallest leaf of an unmap.
+		 */
+		if (!map->replaced->pgsize || item < map->replaced->pgsize)
+			map->replaced->pgsize = item;
+	}
 }
 
 static int pt_iommu_map_leaf(struct pt_state *pts,
@@ -1160,9 +1169,10 @@ out:
 /*
  * Put the levels between the sampled top and @top_level on top of the
  * table, each new table from the pool holding the one below it at item 0
- * (the VA starts at 0: there is no sign extension with a dynamic top), and
- * publish the new top under the driver's top lock. Returns false, with the
- * tables back in the pool as they were, if another map grew the top first.
+ * (the VA starts at 0: there is no sign extension with a dynamic top), tell
+ * the driver and then publish the new top, under the driver's top lock.
+ * Returns false, with the tables back in the pool as they were, if another
+ * map grew the top first.
  */
 static bool pt_iommu_grow_top(struct pt_iommu *iommu_table,
 			      const struct pt_range *sampled,
@@ -1199,10 +1209,15 @@ static bool pt_iommu_grow_top(struct pt_iommu *iommu_table,
 	published = READ_ONCE(common->top_of_table) ==
 		    pt_top_pack(sampled->top_table, sampled->top_level);
 	if (published) {
-		pt_top_set(common, child, top_level);
+		/*
+		 * The hardware first: a map that finds the new top published
+		 * returns without the top lock, and the device must then
+		 * reach its IOVA. Until then the old top serves every walk.
+		 */
 		iommu_table->driver_ops->change_top(iommu_table,
 						    pt_table_virt_to_pa(child),
 						    top_level);
+		pt_top_set(common, child, top_level);
 	}
 	spin_unlock_irqrestore(lock, flags);
 	if (published)
@@ -1303,8 +1318,22 @@ static int pt_iommu_check_map(struct pt_common *common, unsigned long iova,
 }
 
 struct pt_iommu_unmap_args {
+	/* Tables taken out, to free after the IOTLB flush */
 	struct list_head free_list;
+	/* Bytes from the IOVA asked for to the end of the last leaf removed */
 	pt_vaddr_t unmapped;
+	/*
+	 * The first VA removed, before the request if its first leaf started
+	 * there: everything from here up to the walk's position is gone, so
+	 * a table from here on whose walk finished is empty.
+	 */
+	pt_vaddr_t removed_va;
+	/* The first VA of what the gather gets from this walk */
+	pt_vaddr_t gather_va;
+	/* lg2 of the page size for the gather; 0 until a leaf is removed */
+	unsigned int pgsize_lg2;
+	/* Stop at a leaf of another size, for a gather of one page size */
+	bool one_size;
 };
 
 static int pt_walk_unmap_leaves(struct pt_range *range, void *arg);
@@ -1321,6 +1350,8 @@ static void pt_iommu_map_undo(struct pt_common *common, pt_vaddr_t va,
 	struct pt_range range = pt_make_range(common, va, va + len - 1);
 	struct pt_iommu_unmap_args unmap = {
 		.free_list = LIST_HEAD_INIT(unmap.free_list),
+		.removed_va = va,
+		.gather_va = va,
 	};
 
 	pt_walk_unmap_leaves(&range, &unmap);
@@ -1458,23 +1489,19 @@ PT_IOMMU_EXPORT(map_pages);
 
 /*
  * After a single item leaf that unmap cleared, clear the single item leaves
- * that follow it in one pass, up to the last item the range covers whole.
- * The walk state stays in registers, with no VA to follow per item.
- * Returns the index of the last item cleared.
+ * that follow it in one pass, up to the last item of the range, which goes
+ * whole even if the range ends inside it. The walk state stays in
+ * registers, with no VA to follow per item. Returns the index of the last
+ * item cleared.
  */
 static __always_inline unsigned int
 pt_iommu_unmap_run(const struct pt_state *pts,
 		   struct pt_iommu_unmap_args *unmap)
 {
-	const struct pt_range *range = pts->range;
 	unsigned int item_lg2 = pt_table_item_lg2sz(pts);
 	unsigned int end = pts->end_index;
 	struct pt_state ipts = *pts;
 
-	/* The last item is covered whole only if the range ends with it */
-	if (log2_div_eq(range->va, range->last_va, pt_table_span_lg2(pts)) &&
-	    !log2_mod_eq_max_t(pt_vaddr_t, range->last_va, item_lg2))
-		end--;
 	for (ipts.index = pts->index + 1; ipts.index < end; ipts.index++) {
 		if (pt_load_entry(&ipts) != PT_ENTRY_OA ||
 		    pt_entry_num_contig_lg2(&ipts))
@@ -1485,9 +1512,14 @@ pt_iommu_unmap_run(const struct pt_state *pts,
 	return ipts.index - 1;
 }
 
+/* Internal stop code of the unmap walk: a leaf of another page size */
+#define PT_UNMAP_NEW_SIZE (-EAGAIN)
+
 /*
  * Clear the leaves of the range in one table, and the tables below it that
- * the range covers whole. Stops at a hole or a leaf the range only cuts.
+ * the unmap emptied whole. A leaf the range only cuts, at either end, goes
+ * whole. Stops at a hole, or with PT_UNMAP_NEW_SIZE before a leaf of
+ * another size than those before it if the gather takes one size.
  */
 static __always_inline int __pt_unmap_range(struct pt_range *range,
 					    void *arg, unsigned int level,
@@ -1501,7 +1533,8 @@ static __always_inline int __pt_unmap_range(struct pt_range *range,
 	unsigned int first = pts.index;
 	unsigned int contig_lg2;
 	unsigned int oasz_lg2;
-	bool covered;
+	unsigned int item_lg2;
+	pt_vaddr_t item_va;
 	int ret = 0;
 
 	for_each_pt_level_entry(&pts) {
@@ -1511,27 +1544,63 @@ static __always_inline int __pt_unmap_range(struct pt_range *range,
 			goto out;
 		case PT_ENTRY_OA:
 			oasz_lg2 = pt_entry_oa_lg2sz(&pts);
-			if (!pt_entry_fully_covered(&pts, oasz_lg2)) {
-				ret = PT_WALK_STOP;
-				goto out;
+			if (oasz_lg2 != unmap->pgsize_lg2) {
+				if (!unmap->pgsize_lg2 ||
+				    (!unmap->one_size &&
+				     oasz_lg2 < unmap->pgsize_lg2)) {
+					unmap->pgsize_lg2 = oasz_lg2;
+				} else if (unmap->one_size) {
+					ret = PT_UNMAP_NEW_SIZE;
+					goto out;
+				}
 			}
-			/* Fully covered, so pts.index is the first item */
+			/*
+			 * Only the first leaf can start before range->va: it
+			 * is counted from there, and gathered whole.
+			 */
+			if (unlikely(log2_mod(range->va, oasz_lg2))) {
+				unmap->removed_va =
+					log2_set_mod(range->va, 0, oasz_lg2);
+				unmap->gather_va = unmap->removed_va;
+			}
+			unmap->unmapped +=
+				log2_set_mod_max(range->va, oasz_lg2) -
+				range->va + 1;
 			contig_lg2 = pt_entry_num_contig_lg2(&pts);
 			pt_clear_entry(&pts, contig_lg2);
-			unmap->unmapped += log2_to_int(oasz_lg2);
+			if (unlikely(contig_lg2)) {
+				/* A run may start before the first item */
+				first = min(first,
+					    log2_set_mod_t(unsigned int,
+							   pts.index, 0,
+							   contig_lg2));
+				written = log2_set_mod_t(unsigned int,
+							 pts.index, 0,
+							 contig_lg2) +
+					  log2_to_int_t(unsigned int,
+							contig_lg2);
+				break;
+			}
 			/* pt_next_entry() moves on from the last one cleared */
-			if (!contig_lg2)
-				pts.index = pt_iommu_unmap_run(&pts, unmap);
-			written = pts.index +
-				  log2_to_int_t(unsigned int, contig_lg2);
+			pts.index = pt_iommu_unmap_run(&pts, unmap);
+			written = pts.index + 1;
 			break;
 		case PT_ENTRY_TABLE:
-			covered = pt_entry_fully_covered(&pts,
-							 pt_table_item_lg2sz(&pts));
 			ret = pt_descend(&pts, arg, descend_fn);
 			if (ret)
 				goto out;
-			if (covered && !keep_tables) {
+			if (keep_tables)
+				break;
+			/*
+			 * Everything from removed_va to here is gone, so a
+			 * table from there up to the end of the range is
+			 * empty.
+			 */
+			item_lg2 = pt_table_item_lg2sz(&pts);
+			item_va = log2_set_mod(range->va, 0, item_lg2);
+			if (item_va >= unmap->removed_va &&
+			    log2_set_mod_max(range->va, item_lg2) <=
+				    range->last_va) {
 				struct pt_table_p *lower = pt_table_ptr(&pts);
 
 				pt_clear_entry(&pts, 0);
@@ -1539,6 +1608,8 @@ static __always_inline int __pt_unmap_range(struct pt_range *range,
 						     pt_iommu_table_order(range,
 									  level - 1),
 						     &unmap->free_list);
+				unmap->gather_va = min(unmap->gather_va,
+						       item_va);
 				written = pts.index + 1;
 			}
 			break;
@@ -1547,8 +1618,8 @@ static __always_inline int __pt_unmap_range(struct pt_range *range,
 out:
 	/*
 	 * Items are cleared in order from the first, so the written ones are
-	 * the run up to the last clear; a contiguous leaf may start before
-	 * first only if it was not cleared.
+	 * the run up to the last clear, which a contiguous leaf may start
+	 * before.
 	 */
 	if (written > first)
 		pt_iommu_flush_items(&pts, first, written - first);
@@ -1559,21 +1630,54 @@ PT_IOMMU_WALKER_VARIANT(pt_walk_unmap, __pt_unmap_range, false);
 /* Only the leaves, for a map taking back what it wrote: tables stay */
 PT_IOMMU_WALKER_VARIANT(pt_walk_unmap_leaves, __pt_unmap_range, true);
 
+/* True if the driver's IOTLB invalidation takes ranges, not page sizes */
+static inline bool pt_iommu_flush_by_range(struct pt_common *common)
+{
+	return pt_feature(common, PT_FEAT_FLUSH_RANGE) ||
+	       pt_feature(common, PT_FEAT_FLUSH_RANGE_NO_GAPS);
+}
+
 /*
- * Record what an unmap removed in the gather: the range, merged with what
- * is there unless the hardware cannot flush the gap between them, and the
- * tables to free once the flush is done.
+ * Record what an unmap removed in the gather: the range [@va, @last], whose
+ * leaves are 2^@pgsize_lg2 bytes (at least, for a driver that flushes by
+ * range), and the tables on @free_list, if any, to free once the flush is
+ * done.
+ *
+ * Without PT_FEAT_FLUSH_RANGE* the driver invalidates by page size, as
+ * SMMUv3 does with gather->pgsize: the gather is filled as
+ * iommu_iotlb_gather_add_page() would, syncing first when the range is
+ * disjoint from what the gather holds or its leaves are of another size.
+ * With them, ranges merge (with NO_GAPS only when they touch) and pgsize
+ * is the smallest leaf size gathered, a granule that steps through every
+ * leaf of the range.
  */
 static void pt_iommu_gather(struct pt_iommu *iommu_table, pt_vaddr_t va,
-			    pt_vaddr_t len, struct list_head *free_list,
+			    pt_vaddr_t last, unsigned int pgsize_lg2,
+			    struct list_head *free_list,
 			    struct iommu_iotlb_gather *gather)
 {
 	struct pt_common *common = pt_iommu_common(iommu_table);
+	size_t pgsize = log2_to_int_t(size_t, pgsize_lg2);
+	size_t len = last - va + 1;
 
-	if (pt_feature(common, PT_FEAT_FLUSH_RANGE_NO_GAPS) &&
-	    iommu_iotlb_gather_is_disjoint(gather, va, len))
-		iommu_iotlb_sync(&iommu_table->domain, gather);
+	if (pt_iommu_flush_by_range(common)) {
+		if (pt_feature(common, PT_FEAT_FLUSH_RANGE_NO_GAPS) &&
+		    !gather->queued &&
+		    iommu_iotlb_gather_is_disjoint(gather, va, len))
+			iommu_iotlb_sync(&iommu_table->domain, gather);
+		if (!gather->pgsize || pgsize < gather->pgsize)
+			gather->pgsize = pgsize;
+	} else {
+		/* A queued gather waits for a flush of everything */
+		if (!gather->queued &&
+		    ((gather->pgsize && gather->pgsize != pgsize) ||
+		     iommu_iotlb_gather_is_disjoint(gather, va, len)))
+			iommu_iotlb_sync(&iommu_table->domain, gather);
+		gather->pgsize = pgsize;
+	}
 	iommu_iotlb_gather_add_range(gather, va, len);
+	if (!free_list)
+		return;
 	list_splice_tail_init(free_list, &gather->freelist);
 
 	/*
@@ -1618,32 +1722,63 @@ static __always_inline int __pt_unmap_one(struct pt_range *range, void *arg,
 
 PT_MAKE_DESCENT(pt_walk_unmap_one, __pt_unmap_one);
 
+/*
+ * The unmap the single leaf fast path could not do. A function of its own
+ * so that its state is not on the stack of the fast path.
+ */
+static noinline size_t pt_iommu_unmap_walk(struct pt_iommu *iommu_table,
+					   struct pt_range *range,
+					   struct iommu_iotlb_gather *gather)
+{
+	struct pt_common *common = pt_iommu_common(iommu_table);
+	pt_vaddr_t va = range->va;
+	pt_vaddr_t last_va = range->last_va;
+	struct pt_iommu_unmap_args unmap = {
+		.free_list = LIST_HEAD_INIT(unmap.free_list),
+		.removed_va = va,
+		.one_size = !pt_iommu_flush_by_range(common),
+	};
+	pt_vaddr_t done;
+	int ret;
+
+	while (true) {
+		done = unmap.unmapped;
+		unmap.gather_va = range->va;
+		unmap.pgsize_lg2 = 0;
+		ret = pt_walk_unmap(range, &unmap);
+		if (unmap.unmapped != done)
+			pt_iommu_gather(iommu_table, unmap.gather_va,
+					va + unmap.unmapped - 1,
+					unmap.pgsize_lg2, &unmap.free_list,
+					gather);
+		WARN_ON(!list_empty(&unmap.free_list));
+		/* The gather has one page size: go on with the next */
+		if (ret != PT_UNMAP_NEW_SIZE)
+			return unmap.unmapped;
+		*range = pt_make_range(common, va + unmap.unmapped, last_va);
+	}
+}
+
 static size_t pt_iommu_unmap_range(struct pt_iommu *iommu_table,
 				   pt_vaddr_t va, pt_vaddr_t last_va,
 				   struct iommu_iotlb_gather *gather)
 {
 	struct pt_range range = pt_make_range(pt_iommu_common(iommu_table), va,
 					      last_va);
-	struct pt_iommu_unmap_args unmap;
 	pt_vaddr_t len = last_va - va + 1;
 	unsigned int len_lg2;
 
 	if (pt_check_range(&range) || !pt_range_clip_to_top(&range))
 		return 0;
-	INIT_LIST_HEAD(&unmap.free_list);
-	unmap.unmapped = 0;
 	if (len && !(len & (len - 1))) {
 		len_lg2 = vaffs(len);
-		if (!pt_walk_unmap_one(&range, &len_lg2))
-			unmap.unmapped = len;
+		if (!pt_walk_unmap_one(&range, &len_lg2)) {
+			pt_iommu_gather(iommu_table, va, last_va, len_lg2,
+					NULL, gather);
+			return len;
+		}
 	}
-	if (!unmap.unmapped)
-		pt_walk_unmap(&range, &unmap);
-	if (unmap.unmapped)
-		pt_iommu_gather(iommu_table, va, unmap.unmapped,
-				&unmap.free_list, gather);
-	WARN_ON(!list_empty(&unmap.free_list));
-	return unmap.unmapped;
+	return pt_iommu_unmap_walk(iommu_table, &range, gather);
 }
 
 /**
@@ -1657,12 +1792,27 @@ static size_t pt_iommu_unmap_range(struct pt_iommu *iommu_table,
  * - @pgcount: Number of pages
  * - @iotlb_gather: Gathers the range to flush and the tables to free after it
  *
- * Removes the leaves of the range and the tables it covers whole. It stops
- * at the first IOVA that is not mapped, and never splits a leaf that the
- * range only partly covers: such a leaf is left whole and ends the unmap.
- * Freed tables go on the gather's freelist. No lock is taken.
+ * Removes every leaf the range meets, from the one holding @iova up to the
+ * first IOVA that is not mapped or the end of the range, and the tables
+ * that empties. A leaf the range covers only in part is never split: it is
+ * removed whole, whether the range starts or ends inside it, as 6.12's AMD
+ * and Intel drivers do (VFIO type1 unmaps a page at a time and relies on
+ * getting the size of the whole leaf back). A leaf here is what the
+ * hardware may cache as one TLB entry: an AMD v1 leaf of several items or
+ * an Arm contiguous run counts as one. Unlike 6.12's io-pgtable-arm, which
+ * splits a block into a new table, the Arm format removes the whole block
+ * too: no 6.12 caller unmaps part of a block, and unmap never allocates.
  *
- * Return: the bytes unmapped, from @iova up
+ * The gather gets every leaf removed whole, the part before @iova
+ * included, with gather->pgsize set, see &struct iommu_iotlb_gather and
+ * %PT_FEAT_FLUSH_RANGE, and the freed tables on its freelist. An unmap
+ * that removes leaves of several sizes from a table whose driver
+ * invalidates by page size calls iommu_iotlb_sync() between the sizes.
+ * No lock is taken.
+ *
+ * Return: the bytes from @iova to the end of the last leaf removed, which
+ * is more than was asked for if the range ended inside a leaf, and 0 if
+ * @iova is not mapped. The core adds it to @iova for its next call.
  */
 PT_IOMMU_API size_t
 PT_IOMMU_NS(unmap_pages)(struct iommu_domain *domain, unsigned long iova,
@@ -1685,7 +1835,6 @@ struct pt_iommu_dirty_args {
 	struct iommu_dirty_bitmap *dirty;
 	unsigned long flags;
 	pt_vaddr_t va;
-	pt_vaddr_t last_va;
 };
 
 static __always_inline int __pt_read_and_clear_dirty(struct pt_range *range,
@@ -1698,7 +1847,6 @@ static __always_inline int __pt_read_and_clear_dirty(struct pt_range *range,
 	struct pt_iommu_dirty_args *dirty = arg;
 	unsigned int oasz_lg2;
 	pt_vaddr_t first;
-	pt_vaddr_t last;
 	int ret;
 
 	for_each_pt_level_entry(&pts) {
@@ -1711,12 +1859,17 @@ static __always_inline int __pt_read_and_clear_dirty(struct pt_range *range,
 		if (pts.type != PT_ENTRY_OA || !pt_entry_write_is_dirty(&pts))
 			continue;
 
-		/* Report the whole leaf, clipped to the request */
+		/*
+		 * The whole leaf is made clean, so all of it is reported, to
+		 * its end even past the request's (the bitmap keeps bits past
+		 * its window for the next one); only the part before the
+		 * request cannot be recorded.
+		 */
 		oasz_lg2 = pt_entry_oa_lg2sz(&pts);
 		first = max(log2_set_mod(range->va, 0, oasz_lg2), dirty->va);
-		last = min(log2_set_mod_max(range->va, oasz_lg2),
-			   dirty->last_va);
-		iommu_dirty_bitmap_record(dirty->dirty, first, last - first + 1);
+		iommu_dirty_bitmap_record(dirty->dirty, first,
+					  log2_set_mod_max(range->va, oasz_lg2) -
+						  first + 1);
 		if (!(dirty->flags & IOMMU_DIRTY_NO_CLEAR)) {
 			unsigned int contig_lg2 = pt_entry_num_contig_lg2(&pts);
 
@@ -1745,9 +1898,13 @@ PT_MAKE_WALKER(pt_walk_read_and_clear_dirty, __pt_read_and_clear_dirty);
  * - @flags: IOMMU_DIRTY_NO_CLEAR to only report
  * - @dirty: Where to record the dirty IOVA ranges
  *
- * Every leaf the hardware marked dirty is recorded whole (clipped to the
- * request) and, unless IOMMU_DIRTY_NO_CLEAR, made clean. The driver flushes
- * the IOTLB for the ranges recorded in the dirty bitmap's gather.
+ * Every leaf the hardware marked dirty that the range meets is recorded
+ * and, unless IOMMU_DIRTY_NO_CLEAR, made clean whole. It is recorded from
+ * the larger of its start and @iova to its end, past the end of the range
+ * if it goes on, as 6.12's AMD and Intel drivers do: iova_bitmap keeps the
+ * bits past its window for the next one, so that a large leaf across a
+ * window boundary is not lost. The driver flushes the IOTLB for the ranges
+ * recorded in the dirty bitmap's gather.
  *
  * Return: 0, or -EINVAL for a range the table cannot hold
  */
@@ -1763,11 +1920,12 @@ PT_IOMMU_NS(read_and_clear_dirty)(struct iommu_domain *domain,
 		.va = iova,
 	};
 	struct pt_range range;
+	pt_vaddr_t last_va;
 
 	if (!size || check_add_overflow((pt_vaddr_t)iova, (pt_vaddr_t)size - 1,
-					&args.last_va))
+					&last_va))
 		return -EINVAL;
-	range = pt_make_range(pt_domain_common(domain), iova, args.last_va);
+	range = pt_make_range(pt_domain_common(domain), iova, last_va);
 	if (pt_check_range(&range))
 		return -EINVAL;
 	if (!pt_range_clip_to_top(&range))

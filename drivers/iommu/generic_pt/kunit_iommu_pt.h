@@ -53,6 +53,16 @@ static void kpt_iommu_flushed(const void *va, size_t len)
 
 /* ------------------------------------------------------- mock domain */
 
+#define KPT_SYNC_LOG 8
+
+/* One iotlb_sync of a gather that held something */
+struct kpt_sync {
+	unsigned long start;
+	unsigned long end;
+	size_t pgsize;
+	unsigned int tables;
+};
+
 struct kpt_domain {
 	struct PT_IOMMU_FMT_T table;
 	struct kunit *test;
@@ -60,6 +70,13 @@ struct kpt_domain {
 	unsigned int change_top_calls;
 	unsigned int last_top_level;
 	phys_addr_t last_top_pa;
+	/* change_top() found the new top already published */
+	unsigned int change_top_published;
+	/* change_top() was given a top that does not lead to the old one */
+	unsigned int change_top_incomplete;
+	/* The iotlb_sync calls since kpt_sync_reset() */
+	unsigned int num_syncs;
+	struct kpt_sync syncs[KPT_SYNC_LOG];
 	long pages_at_start;
 	bool deinit_done;
 	u64 pgsize_bitmap;
@@ -74,6 +91,20 @@ struct kpt_domain {
 static void kpt_iotlb_sync(struct iommu_domain *domain,
 			   struct iommu_iotlb_gather *gather)
 {
+	struct kpt_domain *kd = container_of(pt_iommu_fmt(pt_domain_iommu(domain)),
+					     struct kpt_domain, table);
+	unsigned int tables = list_count_nodes(&gather->freelist);
+
+	if (gather->start <= gather->end || tables) {
+		if (kd->num_syncs < KPT_SYNC_LOG)
+			kd->syncs[kd->num_syncs] = (struct kpt_sync){
+				.start = gather->start,
+				.end = gather->end,
+				.pgsize = gather->pgsize,
+				.tables = tables,
+			};
+		kd->num_syncs++;
+	}
 	/* A real driver flushes the IOTLB here, then frees the tables */
 	kpt_iommu_account(-(long)list_count_nodes(&gather->freelist));
 	iommu_put_pages_list(&gather->freelist);
@@ -101,7 +132,29 @@ static void kpt_change_top(struct pt_iommu *iommu_table, phys_addr_t top_paddr,
 	struct kpt_domain *kd =
 		container_of(pt_iommu_fmt(iommu_table), struct kpt_domain, table);
 
+	struct pt_common *common = kpt_common(kd);
+	uintptr_t published = READ_ONCE(common->top_of_table);
+	struct pt_range range = pt_make_range(common, 0, 0);
+	struct pt_state pts = { .range = &range, .level = top_level,
+				.table = pt_table_pa_to_virt(top_paddr) };
+
 	lockdep_assert_held(&kd->top_lock);
+	/*
+	 * The hardware must know the new top before any map can return for
+	 * an IOVA only it reaches: it is not published yet, and it is whole,
+	 * its first items leading down to the published top.
+	 */
+	if (pt_top_unpack_level(published) >= top_level)
+		kd->change_top_published++;
+	while (pts.level > pt_top_unpack_level(published)) {
+		if (pt_load_entry(&pts) != PT_ENTRY_TABLE)
+			break;
+		pts.table = pt_table_ptr(&pts);
+		pts.level--;
+	}
+	if (pts.level != pt_top_unpack_level(published) ||
+	    pts.table != pt_top_unpack_table(published))
+		kd->change_top_incomplete++;
 	kd->change_top_calls++;
 	kd->last_top_level = top_level;
 	kd->last_top_pa = top_paddr;
@@ -240,21 +293,56 @@ static int kpt_map(struct kpt_domain *kd, pt_vaddr_t va, pt_oaddr_t oa,
 	return ret;
 }
 
+static void kpt_sync_reset(struct kpt_domain *kd)
+{
+	kd->num_syncs = 0;
+}
+
+/* True if the iotlb_sync calls since kpt_sync_reset() cover [first, last] */
+static bool kpt_synced(struct kpt_domain *kd, pt_vaddr_t first,
+		       pt_vaddr_t last)
+{
+	unsigned int i, n = min(kd->num_syncs, KPT_SYNC_LOG);
+	bool progress = true;
+
+	/* Move first past every logged range that holds it */
+	while (progress) {
+		progress = false;
+		for (i = 0; i != n; i++) {
+			const struct kpt_sync *s = &kd->syncs[i];
+
+			if (s->start > first || s->end < first)
+				continue;
+			if (s->end >= last)
+				return true;
+			first = s->end + 1;
+			progress = true;
+		}
+	}
+	return false;
+}
+
 static size_t kpt_unmap(struct kpt_domain *kd, pt_vaddr_t va, size_t len)
 {
 	struct iommu_iotlb_gather gather;
+	unsigned int i;
 	size_t ret;
 
+	kpt_sync_reset(kd);
 	iommu_iotlb_gather_init(&gather);
 	ret = kpt_dom(kd)->ops->unmap_pages(kpt_dom(kd), va,
 					    log2_to_int(kd->granule_lg2),
 					    len >> kd->granule_lg2, &gather);
-	if (ret) {
-		KUNIT_EXPECT_LE(kd->test, gather.start, (unsigned long)va);
-		KUNIT_EXPECT_GE(kd->test, gather.end,
-				(unsigned long)(va + ret - 1));
-	}
 	iommu_iotlb_sync(kpt_dom(kd), &gather);
+	if (ret)
+		KUNIT_EXPECT_TRUE_MSG(kd->test,
+				      kpt_synced(kd, va, va + ret - 1),
+				      "unmap of %zx at %llx: the IOTLB syncs miss some of it",
+				      ret, (u64)va);
+	for (i = 0; i != min(kd->num_syncs, KPT_SYNC_LOG); i++)
+		KUNIT_EXPECT_NE_MSG(kd->test, kd->syncs[i].pgsize, 0,
+				    "iotlb_sync %u of an unmap without pgsize",
+				    i);
 	return ret;
 }
 
@@ -419,10 +507,9 @@ static void test_every_pgsize(struct kunit *test)
 		/* Mapping it again is refused and changes nothing */
 		KUNIT_EXPECT_EQ(test, kpt_map(kd, va, oa, size), -EADDRINUSE);
 		KUNIT_EXPECT_EQ(test, kpt_leaf_lg2(kd, va), size_lg2);
-		/* A part of it is never unmapped */
-		if (size_lg2 > kd->granule_lg2)
-			KUNIT_EXPECT_EQ(test, kpt_unmap(kd, va, size / 2), 0);
-		KUNIT_EXPECT_EQ(test, kpt_unmap(kd, va, size), size);
+		/* Unmapping its first half removes it whole */
+		KUNIT_EXPECT_EQ(test, kpt_unmap(kd, va, max(size / 2, granule)),
+				size);
 		KUNIT_EXPECT_EQ(test, kpt_phys(kd, va), 0);
 		KUNIT_EXPECT_EQ(test, kpt_leaf_lg2(kd, va), 0);
 		tested++;
@@ -520,7 +607,7 @@ static void test_overmap(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kpt_phys(kd, big), 0);
 }
 
-/* Unmap stops at holes, never splits, and counts partial requests */
+/* Unmap stops at holes and counts partial requests */
 static void test_unmap_edges(struct kunit *test)
 {
 	struct kpt_domain *kd = kpt_setup(test);
@@ -549,7 +636,7 @@ static void test_unmap_edges(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kpt_unmap(kd, va + 2 * granule, granule * 2),
 			granule * 2);
 
-	/* A large leaf is not split from either end, and ends an unmap */
+	/* A large leaf the range cuts goes whole, from either end */
 	if ((kd->pgsize_bitmap & BIT_ULL(big_lg2)) &&
 	    kpt_size_fits(kd, big_lg2 + 2)) {
 		pt_vaddr_t big = log2_to_int(big_lg2);
@@ -557,15 +644,258 @@ static void test_unmap_edges(struct kunit *test)
 		KUNIT_ASSERT_EQ(test, kpt_map(kd, big - granule, granule,
 					      granule), 0);
 		KUNIT_ASSERT_EQ(test, kpt_map(kd, big, big, big), 0);
-		KUNIT_EXPECT_EQ(test, kpt_unmap(kd, big + granule, granule), 0);
-		KUNIT_EXPECT_EQ(test, kpt_unmap(kd, big, big - granule), 0);
+		KUNIT_EXPECT_EQ(test, kpt_unmap(kd, big + granule, granule),
+				big - granule);
+		KUNIT_EXPECT_EQ(test, kpt_phys(kd, big), 0);
+		KUNIT_ASSERT_EQ(test, kpt_map(kd, big, big, big), 0);
+		KUNIT_EXPECT_EQ(test, kpt_unmap(kd, big, big - granule), big);
+		KUNIT_ASSERT_EQ(test, kpt_map(kd, big, big, big), 0);
 		KUNIT_EXPECT_EQ(test, kpt_unmap(kd, big - granule, granule * 2),
-				granule);
-		KUNIT_EXPECT_EQ(test, kpt_phys(kd, big), big);
-		KUNIT_EXPECT_EQ(test, kpt_unmap(kd, big, big * 2), big);
+				granule + big);
+		KUNIT_EXPECT_EQ(test, kpt_phys(kd, big), 0);
+		KUNIT_EXPECT_EQ(test, kpt_unmap(kd, big, big * 2), 0);
 	}
 	/* Nothing mapped, nothing unmapped */
 	KUNIT_EXPECT_EQ(test, kpt_unmap(kd, va, granule), 0);
+}
+
+/*
+ * What 6.12's VFIO type1 vfio_test_domain_fgsp() does to learn whether the
+ * domain has pages larger than PAGE_SIZE: map two pages, unmap the first.
+ * 6.12's AMD iommu_v1_unmap_pages() removes the 8K leaf whole and returns
+ * 8K, and VFIO then unmaps a page at a time, relying on that size coming
+ * back; a return of 4K makes it unmap the second page itself.
+ */
+static void test_unmap_fgsp(struct kunit *test)
+{
+	struct kpt_domain *kd = kpt_setup(test);
+	pt_vaddr_t granule = log2_to_int(kd->granule_lg2);
+	struct iommu_iotlb_gather gather;
+	pt_vaddr_t va = 16 * granule;
+	size_t ret;
+
+	if (!(kd->pgsize_bitmap & BIT_ULL(kd->granule_lg2 + 1)))
+		kunit_skip(test, "no leaf of two granules");
+	KUNIT_ASSERT_EQ(test, kpt_map(kd, va, 4 * granule, 2 * granule), 0);
+	KUNIT_ASSERT_EQ(test, kpt_leaf_lg2(kd, va), kd->granule_lg2 + 1);
+
+	kpt_sync_reset(kd);
+	iommu_iotlb_gather_init(&gather);
+	ret = kpt_dom(kd)->ops->unmap_pages(kpt_dom(kd), va, granule, 1,
+					    &gather);
+	KUNIT_EXPECT_EQ(test, ret, 2 * granule);
+	/* The whole leaf is gathered, not only the page asked for */
+	if (!kd->num_syncs) {
+		KUNIT_EXPECT_EQ(test, gather.start, (unsigned long)va);
+		KUNIT_EXPECT_EQ(test, gather.end,
+				(unsigned long)(va + 2 * granule - 1));
+	}
+	iommu_iotlb_sync(kpt_dom(kd), &gather);
+	KUNIT_EXPECT_TRUE(test, kpt_synced(kd, va, va + 2 * granule - 1));
+	KUNIT_EXPECT_EQ(test, kpt_phys(kd, va), 0);
+	KUNIT_EXPECT_EQ(test, kpt_phys(kd, va + granule), 0);
+	/* VFIO's unmap of the second page then finds nothing */
+	KUNIT_EXPECT_EQ(test, kpt_unmap(kd, va + granule, granule), 0);
+}
+
+/*
+ * An unmap that cuts a large leaf (2M on most formats) removes all of it,
+ * wherever it cuts, and counts from the IOVA asked for to the end of the
+ * last leaf removed, as the core adds that to the IOVA for its next call
+ * (__iommu_unmap()). The whole leaf is invalidated.
+ */
+static void test_unmap_partial_leaf(struct kunit *test)
+{
+	struct kpt_domain *kd = kpt_setup(test);
+	unsigned int big_lg2 = kpt_level1_lg2(kd);
+	pt_vaddr_t granule = log2_to_int(kd->granule_lg2);
+	unsigned int size_lg2;
+	pt_vaddr_t big;
+
+	if (!(kd->pgsize_bitmap & BIT_ULL(big_lg2)) ||
+	    !kpt_size_fits(kd, big_lg2 + 2))
+		kunit_skip(test, "no leaf at level 1");
+	big = log2_to_int(big_lg2);
+
+	/* The range ends inside: from the leaf's start, one granule */
+	KUNIT_ASSERT_EQ(test, kpt_map(kd, big, big, big), 0);
+	KUNIT_EXPECT_EQ(test, kpt_unmap(kd, big, granule), big);
+	KUNIT_EXPECT_TRUE(test, kpt_synced(kd, big, 2 * big - 1));
+	KUNIT_EXPECT_EQ(test, kpt_phys(kd, 2 * big - 1), 0);
+
+	/* The range starts inside: the part from the IOVA is counted */
+	KUNIT_ASSERT_EQ(test, kpt_map(kd, big, big, big), 0);
+	KUNIT_EXPECT_EQ(test, kpt_unmap(kd, big + granule, granule),
+			big - granule);
+	KUNIT_EXPECT_TRUE(test, kpt_synced(kd, big, 2 * big - 1));
+	KUNIT_EXPECT_EQ(test, kpt_phys(kd, big), 0);
+
+	/* Starts inside and goes on into the next leaf */
+	KUNIT_ASSERT_EQ(test, kpt_map(kd, big, big, big), 0);
+	KUNIT_ASSERT_EQ(test, kpt_map(kd, 2 * big, granule, granule), 0);
+	KUNIT_EXPECT_EQ(test, kpt_unmap(kd, big + granule, big), big);
+	KUNIT_EXPECT_TRUE(test, kpt_synced(kd, big, 2 * big + granule - 1));
+	KUNIT_EXPECT_EQ(test, kpt_phys(kd, big), 0);
+	KUNIT_EXPECT_EQ(test, kpt_phys(kd, 2 * big), 0);
+
+	/* Small leaves, then one it ends inside */
+	KUNIT_ASSERT_EQ(test, kpt_map(kd, big - granule, granule, granule), 0);
+	KUNIT_ASSERT_EQ(test, kpt_map(kd, big, big, big), 0);
+	KUNIT_EXPECT_EQ(test, kpt_unmap(kd, big - granule, 2 * granule),
+			big + granule);
+	KUNIT_EXPECT_TRUE(test, kpt_synced(kd, big - granule, 2 * big - 1));
+	KUNIT_EXPECT_EQ(test, kpt_phys(kd, big - granule), 0);
+	KUNIT_EXPECT_EQ(test, kpt_phys(kd, big + granule), 0);
+
+	/* A leaf of several level 0 items (AMD v1 sized, Arm contiguous) */
+	for (size_lg2 = kd->granule_lg2 + 1; size_lg2 < big_lg2; size_lg2++) {
+		pt_vaddr_t size = log2_to_int(size_lg2);
+
+		if (!(kd->pgsize_bitmap & BIT_ULL(size_lg2)))
+			continue;
+		KUNIT_ASSERT_EQ(test, kpt_map(kd, big, 0, size), 0);
+		KUNIT_ASSERT_EQ(test, kpt_leaf_lg2(kd, big), size_lg2);
+		KUNIT_EXPECT_EQ(test, kpt_unmap(kd, big + size / 2, granule),
+				size / 2);
+		KUNIT_EXPECT_TRUE(test, kpt_synced(kd, big, big + size - 1));
+		KUNIT_EXPECT_EQ(test, kpt_phys(kd, big), 0);
+		KUNIT_EXPECT_EQ(test, kpt_phys(kd, big + size - 1), 0);
+		break;
+	}
+
+	/* A hole stops it before anything is cut */
+	KUNIT_ASSERT_EQ(test, kpt_map(kd, big, big, big), 0);
+	KUNIT_EXPECT_EQ(test, kpt_unmap(kd, big - granule, 2 * granule), 0);
+	KUNIT_EXPECT_EQ(test, kpt_phys(kd, big), big);
+	KUNIT_EXPECT_EQ(test, kpt_unmap(kd, big, big), big);
+}
+
+/*
+ * The gather says which page size went, as iommu_iotlb_gather_add_page()
+ * would: SMMUv3's arm_smmu_iotlb_sync() invalidates nothing with a pgsize
+ * of 0 and otherwise steps through the range by it (or gives it as the
+ * level hint, TTL, of a range invalidation). A driver that invalidates by
+ * page size (no PT_FEAT_FLUSH_RANGE*) gets one size per sync; one that
+ * invalidates ranges gets the smallest size, a granule that steps through
+ * every leaf. The sync a map makes for the tables it replaced has a page
+ * size too.
+ */
+static void test_gather_pgsize(struct kunit *test)
+{
+	struct kpt_domain *kd = kpt_setup(test);
+	unsigned int big_lg2 = kpt_level1_lg2(kd);
+	pt_vaddr_t granule = log2_to_int(kd->granule_lg2);
+	bool by_range = pt_feature(kpt_common(kd), PT_FEAT_FLUSH_RANGE) ||
+			pt_feature(kpt_common(kd), PT_FEAT_FLUSH_RANGE_NO_GAPS);
+	pt_vaddr_t big;
+
+	KUNIT_ASSERT_EQ(test, kpt_map(kd, 0, 0, granule), 0);
+	KUNIT_EXPECT_EQ(test, kpt_unmap(kd, 0, granule), granule);
+	KUNIT_ASSERT_EQ(test, kd->num_syncs, 1);
+	KUNIT_EXPECT_EQ(test, kd->syncs[0].pgsize, granule);
+
+	if (!(kd->pgsize_bitmap & BIT_ULL(big_lg2)) ||
+	    !kpt_size_fits(kd, big_lg2 + 2))
+		kunit_skip(test, "no leaf at level 1");
+	big = log2_to_int(big_lg2);
+
+	KUNIT_ASSERT_EQ(test, kpt_map(kd, big, big, big), 0);
+	KUNIT_EXPECT_EQ(test, kpt_unmap(kd, big, big), big);
+	KUNIT_ASSERT_EQ(test, kd->num_syncs, 1);
+	KUNIT_EXPECT_EQ(test, kd->syncs[0].pgsize, big);
+
+	/* A granule leaf, then a large one: two sizes in one unmap */
+	KUNIT_ASSERT_EQ(test, kpt_map(kd, big - granule, 0, granule), 0);
+	KUNIT_ASSERT_EQ(test, kpt_map(kd, big, big, big), 0);
+	KUNIT_EXPECT_EQ(test, kpt_unmap(kd, big - granule, big + granule),
+			big + granule);
+	if (by_range) {
+		KUNIT_ASSERT_EQ(test, kd->num_syncs, 1);
+		KUNIT_EXPECT_EQ(test, kd->syncs[0].pgsize, granule);
+	} else {
+		KUNIT_ASSERT_EQ(test, kd->num_syncs, 2);
+		KUNIT_EXPECT_EQ(test, kd->syncs[0].start,
+				(unsigned long)(big - granule));
+		KUNIT_EXPECT_EQ(test, kd->syncs[0].end,
+				(unsigned long)(big - 1));
+		KUNIT_EXPECT_EQ(test, kd->syncs[0].pgsize, granule);
+		KUNIT_EXPECT_EQ(test, kd->syncs[1].start, (unsigned long)big);
+		KUNIT_EXPECT_EQ(test, kd->syncs[1].end,
+				(unsigned long)(2 * big - 1));
+		KUNIT_EXPECT_EQ(test, kd->syncs[1].pgsize, big);
+	}
+
+	/* A large leaf over an empty table: the map's sync */
+	KUNIT_ASSERT_EQ(test, kpt_map(kd, big + granule, 0, granule), 0);
+	KUNIT_ASSERT_EQ(test, kpt_unmap(kd, big + granule, granule), granule);
+	kpt_sync_reset(kd);
+	KUNIT_ASSERT_EQ(test, kpt_map(kd, big, big, big), 0);
+	KUNIT_ASSERT_EQ(test, kd->num_syncs, 1);
+	KUNIT_EXPECT_GT(test, kd->syncs[0].tables, 0);
+	KUNIT_EXPECT_TRUE(test, kpt_synced(kd, big, 2 * big - 1));
+	KUNIT_EXPECT_NE(test, kd->syncs[0].pgsize, 0);
+	KUNIT_EXPECT_EQ(test, kpt_unmap(kd, big, big), big);
+}
+
+/*
+ * read_and_clear_dirty records a dirty leaf whole from the request's IOVA
+ * on, past the end of the request, as 6.12's AMD
+ * iommu_v1_read_and_clear_dirty() and Intel
+ * intel_iommu_read_and_clear_dirty() do: it clears the whole leaf, and
+ * iova_bitmap_set() keeps bits past the window for the next one. A leaf
+ * that crosses the start of the request is recorded from that start.
+ */
+static void test_dirty_whole_leaf(struct kunit *test)
+{
+	struct kpt_domain *kd = kpt_setup(test);
+	unsigned int big_lg2 = kpt_level1_lg2(kd);
+	pt_vaddr_t granule = log2_to_int(kd->granule_lg2);
+	struct iommu_iotlb_gather gather;
+	struct iommu_dirty_bitmap dirty;
+	pt_vaddr_t big;
+
+	if (!(kd->pgsize_bitmap & BIT_ULL(big_lg2)) ||
+	    !kpt_size_fits(kd, big_lg2 + 2))
+		kunit_skip(test, "no leaf at level 1");
+	big = log2_to_int(big_lg2);
+	KUNIT_ASSERT_EQ(test, kpt_map(kd, big, big, big), 0);
+	if (PT_IOMMU_NS(set_dirty)(&kd->table, big))
+		kunit_skip(test, "no dirty tracking");
+
+	/* A request inside the leaf, one granule */
+	iommu_dirty_bitmap_init(&dirty, NULL, &gather);
+	KUNIT_ASSERT_EQ(test,
+			PT_IOMMU_NS(read_and_clear_dirty)(kpt_dom(kd),
+							  big + granule,
+							  granule, 0, &dirty),
+			0);
+	KUNIT_EXPECT_EQ(test, gather.start, (unsigned long)(big + granule));
+	KUNIT_EXPECT_EQ(test, gather.end, (unsigned long)(2 * big - 1));
+	/* It was cleared whole */
+	iommu_dirty_bitmap_init(&dirty, NULL, &gather);
+	PT_IOMMU_NS(read_and_clear_dirty)(kpt_dom(kd), big, big, 0, &dirty);
+	KUNIT_EXPECT_EQ(test, gather.start, ULONG_MAX);
+
+	/* A request that starts before the leaf and ends inside it */
+	KUNIT_ASSERT_EQ(test, PT_IOMMU_NS(set_dirty)(&kd->table, 2 * big - 1),
+			0);
+	iommu_dirty_bitmap_init(&dirty, NULL, &gather);
+	KUNIT_ASSERT_EQ(test,
+			PT_IOMMU_NS(read_and_clear_dirty)(kpt_dom(kd),
+							  big - granule,
+							  2 * granule,
+							  IOMMU_DIRTY_NO_CLEAR,
+							  &dirty),
+			0);
+	KUNIT_EXPECT_EQ(test, gather.start, (unsigned long)big);
+	KUNIT_EXPECT_EQ(test, gather.end, (unsigned long)(2 * big - 1));
+	/* NO_CLEAR left it dirty: the rest of it is recorded from its IOVA */
+	iommu_dirty_bitmap_init(&dirty, NULL, &gather);
+	PT_IOMMU_NS(read_and_clear_dirty)(kpt_dom(kd), big + big / 2, granule,
+					  0, &dirty);
+	KUNIT_EXPECT_EQ(test, gather.start, (unsigned long)(big + big / 2));
+	KUNIT_EXPECT_EQ(test, gather.end, (unsigned long)(2 * big - 1));
+	KUNIT_EXPECT_EQ(test, kpt_unmap(kd, big, big), big);
 }
 
 /* Bad requests are refused and change nothing */
@@ -678,6 +1008,39 @@ static void test_dynamic_top(struct kunit *test)
 	if (level == start_level)
 		kunit_skip(test, "the top already spans every unsigned long IOVA");
 	KUNIT_EXPECT_GT(test, kd->change_top_calls, 0);
+}
+
+/*
+ * A new top is given to the driver before it is published: once a map
+ * returns, the device must translate its IOVA, and a map that starts after
+ * the top is published may use the new levels without taking the top lock.
+ * change_top() sees the old top still published and a new top whose first
+ * items lead down to it.
+ */
+static void test_change_top_order(struct kunit *test)
+{
+	struct kpt_domain *kd = kpt_setup(test);
+	pt_vaddr_t granule = log2_to_int(kd->granule_lg2);
+	struct pt_range range = pt_make_range(kpt_common(kd), 0, 0);
+	struct pt_state pts = { .range = &range, .level = range.top_level };
+	unsigned int span = pt_table_span_lg2(&pts);
+
+	if (!kpt_dynamic(kd))
+		kunit_skip(test, "no dynamic top");
+	if (span >= BITS_PER_LONG || log2_to_int(span) > kd->max_va)
+		kunit_skip(test, "the top cannot grow");
+	KUNIT_ASSERT_EQ(test, kpt_map(kd, 0, 0, granule), 0);
+	/* One level up, then as many as the VA allows at once */
+	KUNIT_ASSERT_EQ(test, kpt_map(kd, log2_to_int(span), granule, granule),
+			0);
+	KUNIT_ASSERT_EQ(test,
+			kpt_map(kd, kd->max_va - granule + 1, granule, granule),
+			0);
+	KUNIT_EXPECT_GT(test, kd->change_top_calls, 0);
+	KUNIT_EXPECT_EQ_MSG(test, kd->change_top_published, 0,
+			    "the new top was published before change_top()");
+	KUNIT_EXPECT_EQ_MSG(test, kd->change_top_incomplete, 0,
+			    "change_top() got a top that does not lead to the old one");
 }
 
 /*
@@ -1073,17 +1436,18 @@ static void kpt_rand_unmap(struct kunit *test, struct kpt_ref *ref)
 	unsigned int i = first;
 	size_t expect = 0;
 
-	/* Stop at a hole or at a leaf that is not covered whole */
+	/*
+	 * Every leaf the range meets goes whole, up to a hole; the count is
+	 * from the first granule asked for to the end of the last leaf.
+	 */
 	while (i < first + num && ref->slot[i]) {
 		struct kpt_ref_leaf *leaf = &ref->leaves[ref->slot[i]];
 		unsigned int j;
 
-		if (leaf->first != i || leaf->first + leaf->num > first + num)
-			break;
 		for (j = 0; j != leaf->num; j++)
-			ref->slot[i + j] = 0;
-		expect += log2_mul(leaf->num, kd->granule_lg2);
-		i += leaf->num;
+			ref->slot[leaf->first + j] = 0;
+		i = leaf->first + leaf->num;
+		expect = log2_mul(i - first, kd->granule_lg2);
 		leaf->num = 0;
 	}
 	KUNIT_ASSERT_EQ_MSG(test,
@@ -1139,11 +1503,11 @@ static void kpt_rand_dirty(struct kunit *test, struct kpt_ref *ref)
 
 		if (!ref->slot[i] || !leaf->dirty)
 			continue;
+		/* Whole, from the start of the request on */
 		expect_first = min(expect_first, max(kpt_slot_va(ref, leaf->first),
 						     kpt_slot_va(ref, first)));
 		expect_last = max(expect_last,
-				  min(kpt_slot_va(ref, leaf->first + leaf->num),
-				      kpt_slot_va(ref, first + num)) - 1);
+				  kpt_slot_va(ref, leaf->first + leaf->num) - 1);
 	}
 	for (i = first; i != first + num; i++)
 		if (ref->slot[i] && !no_clear)
@@ -1459,8 +1823,13 @@ static struct kunit_case pt_iommu_test_cases[] = {
 	KUNIT_CASE_PARAM(test_iova_to_phys, kpt_gen_params),
 	KUNIT_CASE_PARAM(test_overmap, kpt_gen_params),
 	KUNIT_CASE_PARAM(test_unmap_edges, kpt_gen_params),
+	KUNIT_CASE_PARAM(test_unmap_fgsp, kpt_gen_params),
+	KUNIT_CASE_PARAM(test_unmap_partial_leaf, kpt_gen_params),
+	KUNIT_CASE_PARAM(test_gather_pgsize, kpt_gen_params),
+	KUNIT_CASE_PARAM(test_dirty_whole_leaf, kpt_gen_params),
 	KUNIT_CASE_PARAM(test_bad_input, kpt_gen_params),
 	KUNIT_CASE_PARAM(test_dynamic_top, kpt_gen_params),
+	KUNIT_CASE_PARAM(test_change_top_order, kpt_gen_params),
 	KUNIT_CASE_PARAM(test_alloc_failure, kpt_gen_params),
 	KUNIT_CASE_PARAM(test_map_busy_no_change, kpt_gen_params),
 	KUNIT_CASE_PARAM(test_map_contig_busy, kpt_gen_params),

@@ -57,7 +57,12 @@ struct pt_common {
  *     both the lowest and the highest addresses of the 64-bit space are
  *     usable, with a hole between them.
  * @PT_FEAT_FLUSH_RANGE: The IOTLB invalidation is by range; unmap gathers one
- *     range and may merge separate ranges into one that covers both.
+ *     range and may merge separate ranges into one that covers both, whatever
+ *     their page sizes; gather->pgsize is then the smallest leaf size
+ *     gathered. Without this feature or the next one the driver invalidates
+ *     by page size (gather->pgsize as the granule or level hint, as SMMUv3
+ *     does), and unmap fills the gather as iommu_iotlb_gather_add_page()
+ *     would: one page size and one contiguous range per iotlb_sync.
  * @PT_FEAT_FLUSH_RANGE_NO_GAPS: Like %PT_FEAT_FLUSH_RANGE but a gap between
  *     gathered ranges must not be invalidated (a paravirtualised IOMMU where
  *     an invalidation is expensive per page), so gaps force a flush.

@@ -44,6 +44,18 @@ struct pt_iommu_driver_ops;
  * pages only after an RCU grace period, and deinit frees through it too, so
  * a reader that walks the table under rcu_read_lock() (the debugfs dump)
  * never reads a freed table.
+ *
+ * Map has no gather in the 6.12 API, yet a large leaf may replace empty
+ * tables (one item, or every item of a contiguous run). Map then calls the
+ * driver's iotlb_sync itself with a gather of its own that spans the
+ * replaced items, with pgsize the item size and the tables on its freelist.
+ * A walk cache may hold any table on a freelist until it is invalidated, so
+ * a driver whose invalidation tells leaf entries from table entries (SMMUv3's
+ * leaf flag) must invalidate the table entries of the range when the
+ * freelist is not empty.
+ *
+ * The gather of an unmap covers every leaf removed whole and carries
+ * &iommu_iotlb_gather.pgsize, see %PT_FEAT_FLUSH_RANGE for how sizes merge.
  */
 
 /**
@@ -86,8 +98,12 @@ struct pt_iommu_ops {
  * struct pt_iommu_driver_ops - Calls from the table into the driver
  * @change_top: %PT_FEAT_DYNAMIC_TOP grew the table: program the hardware
  *     with the new top table at @top_paddr and level @top_level. Called with
- *     the lock from @get_top_lock held; the old top stays valid as the
- *     first child of the new one, so a walker using either is correct.
+ *     the lock from @get_top_lock held, before the new top is published: a
+ *     map that then finds it may return at once, and the device must reach
+ *     its IOVA. Until change_top() returns the old top is still the one
+ *     published (pt_iommu_FMT_hw_info() reports it: use the arguments). The
+ *     old top stays valid as the first child of the new one, so a walker
+ *     using either is correct.
  * @get_top_lock: The spinlock that serialises @change_top with the driver's
  *     own users of the top (attach, detach). Taken with spin_lock_irqsave().
  */

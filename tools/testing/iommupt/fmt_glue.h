@@ -29,8 +29,12 @@ static struct htable *HG(of)(struct iommu_domain *domain)
 static void HG(iotlb_sync)(struct iommu_domain *domain,
 			   struct iommu_iotlb_gather *gather)
 {
+	struct page *page;
+
 	if (gather->start <= gather->end)
-		hrec_flushed(gather->start, gather->end);
+		hrec_flushed(gather->start, gather->end, gather->pgsize);
+	list_for_each_entry(page, &gather->freelist, lru)
+		hrec_freed(page_address(page));
 	iommu_put_pages_list(&gather->freelist);
 }
 
@@ -213,6 +217,52 @@ static void HG(hw_info)(struct htable *t, struct hhw *hw)
 	hfmt_hw(&info, hw);
 }
 
+/* Every table item of the range, with the span of VA it holds */
+static __always_inline int hg_spans_level(struct pt_range *range, void *arg,
+					   unsigned int level,
+					   struct pt_table_p *table,
+					   pt_level_fn_t descend_fn)
+{
+	struct pt_state pts = pt_init(range, level, table);
+	int ret;
+
+	for_each_pt_level_entry(&pts) {
+		unsigned int item_lg2 = pt_table_item_lg2sz(&pts);
+		struct pt_state child = { .range = range, .level = level - 1 };
+
+		if (pts.type != PT_ENTRY_TABLE)
+			continue;
+		hrec_span(pt_table_ptr(&pts),
+			  log2_to_int_t(u64, pt_table_memsize_lg2(&child)),
+			  log2_set_mod(range->va, 0, item_lg2),
+			  log2_set_mod_max(range->va, item_lg2));
+		ret = pt_descend(&pts, arg, descend_fn);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* One instance per format: each fmt_FMT.c includes this file once */
+PT_MAKE_WALKER(hg_walk_spans, hg_spans_level);
+
+static void HG(table_spans)(struct htable *t, u64 iova, u64 last)
+{
+	struct pt_range range = pt_make_range(&t->table.PT_IOMMU_FMT_MEMBER.common,
+					      iova, last);
+
+	struct pt_state top = { .range = &range, .level = range.top_level };
+
+	if (pt_check_range(&range) || !pt_range_clip_to_top(&range))
+		return;
+	/* A dynamic top that grows is item 0 of the new one: a map may fill it */
+	if (pt_feature(range.common, PT_FEAT_DYNAMIC_TOP))
+		hrec_span(range.top_table,
+			  log2_to_int_t(u64, pt_table_memsize_lg2(&top)), 0,
+			  log2_to_max_int_t(u64, pt_table_span_lg2(&top)));
+	hg_walk_spans(&range, NULL);
+}
+
 const struct hfmt CONCATENATE(hfmt_, PT_FMT_NAME) = {
 	.name = __stringify(PT_FMT_NAME),
 	.cfgs = hfmt_cfgs,
@@ -229,4 +279,5 @@ const struct hfmt CONCATENATE(hfmt_, PT_FMT_NAME) = {
 	.sw_bits = HG(sw_bits),
 	.top_unused = HG(top_unused),
 	.hw_info = HG(hw_info),
+	.table_spans = HG(table_spans),
 };

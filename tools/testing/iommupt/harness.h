@@ -104,6 +104,9 @@ struct hhw {
  * @top_unused: The part of the top table's memory past its last item (a
  *     top narrower than a table), which no walker reads: [*start, *end)
  * @hw_info: pt_iommu_FMT_hw_info(), in the format-neutral struct hhw
+ * @table_spans: Record in hrec.spans every table below the top whose VA
+ *     span meets [@iova, @last], and a dynamic top: what an operation on that
+ *     range may take out of the tree, and a walk cache may hold
  */
 struct hfmt {
 	const char *name;
@@ -124,6 +127,7 @@ struct hfmt {
 	u64 (*sw_bits)(struct htable *t);
 	void (*top_unused)(struct htable *t, void **start, void **end);
 	void (*hw_info)(struct htable *t, struct hhw *hw);
+	void (*table_spans)(struct htable *t, u64 iova, u64 last);
 };
 
 #ifndef U64_MAX
@@ -142,11 +146,27 @@ struct hrange {
 	u64 start, last;
 };
 
+/* A table in the tree before an operation: its memory and its VA span */
+struct hspan {
+	void *table;
+	u64 bytes;
+	u64 start, last;
+};
+
 #define H_MAX_RECORDS 4096
 struct hrecord {
 	/* IOTLB invalidations (iotlb_sync with a non-empty gather) */
 	struct hrange flushed[H_MAX_RECORDS];
+	/* The gather's pgsize of each */
+	u64 flushed_pgsize[H_MAX_RECORDS];
 	unsigned int num_flushed;
+	/* Table pages the syncs freed, and how many syncs there were then */
+	void *freed[H_MAX_RECORDS];
+	unsigned int freed_after[H_MAX_RECORDS];
+	unsigned int num_freed;
+	/* hfmt.table_spans() before the operation */
+	struct hspan spans[H_MAX_RECORDS];
+	unsigned int num_spans;
 	/* read_and_clear_dirty() reports */
 	struct hrange dirty[H_MAX_RECORDS];
 	unsigned int num_dirty;
@@ -158,7 +178,9 @@ struct hrecord {
 
 extern struct hrecord hrec;
 void hrec_reset(void);
-void hrec_flushed(u64 start, u64 last);
+void hrec_flushed(u64 start, u64 last, u64 pgsize);
+void hrec_freed(void *page);
+void hrec_span(void *table, u64 bytes, u64 start, u64 last);
 
 /* mem.c: table memory */
 void hmem_init(void);
@@ -185,6 +207,10 @@ void hmem_device_view_sync(void);
  * snoop), else from the CPU's. False if @pa is not in a live table page.
  */
 bool hmem_device_read(u64 pa, bool device, u64 *val);
+/* True if the page holding @va is allocated */
+bool hmem_live(const void *va);
+/* hmem_allocs() when the page holding @va was allocated */
+unsigned int hmem_alloc_seq(const void *va);
 
 /* Problems the shims saw: WARN_ON in the page table code, bad pointers */
 extern unsigned int hwarns;

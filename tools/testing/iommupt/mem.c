@@ -144,6 +144,7 @@ struct page *alloc_pages_node(int nid, gfp_t gfp, unsigned int order)
 		head[i].state = PAGE_USED;
 		head[i].refcount = 1;
 		head[i].block = head;
+		head[i].alloc_seq = allocs;
 		INIT_LIST_HEAD(&head[i].lru);
 	}
 	head->block_order = order;
@@ -233,6 +234,20 @@ void arch_wb_cache_pmem(void *addr, size_t size)
 		if (iommupt_pages[start >> PAGE_SHIFT].state == PAGE_USED)
 			memcpy(device_view + start, iommupt_arena + start,
 			       CACHE_LINE);
+}
+
+unsigned int hmem_alloc_seq(const void *va)
+{
+	return iommupt_pages[((const char *)va - iommupt_arena) >> PAGE_SHIFT]
+		.alloc_seq;
+}
+
+bool hmem_live(const void *va)
+{
+	unsigned long off = (const char *)va - iommupt_arena;
+
+	return (const char *)va >= iommupt_arena && off < bump * PAGE_SIZE &&
+	       iommupt_pages[off >> PAGE_SHIFT].state == PAGE_USED;
 }
 
 /* The hardware itself wrote the table (set_dirty): it sees what it wrote */

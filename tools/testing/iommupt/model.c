@@ -350,14 +350,19 @@ void model_map(struct model *m, u64 iova, u64 last, u64 pa,
 }
 
 /*
- * Unmap removes whole leaves from @iova up and stops at the first IOVA
- * that is not mapped or at a leaf the range does not cover whole.
+ * Unmap removes every leaf the range meets, whole, from the one holding
+ * @iova up, and stops at the first IOVA that is not mapped: a leaf the
+ * range starts or ends inside goes too (6.12's AMD iommu_v1_unmap_pages()).
+ * It returns the bytes from @iova to the end of the last leaf removed, and
+ * the leaves it removed in @removed, up to @max of them, *@num in all.
  */
-u64 model_unmap(struct model *m, u64 iova, u64 pgsize, u64 pgcount)
+u64 model_unmap(struct model *m, u64 iova, u64 pgsize, u64 pgcount,
+		struct mleaf *removed, unsigned int max, unsigned int *num)
 {
-	u64 len, last, done = 0;
+	u64 len, last, next = iova, done = 0;
 	size_t i, j;
 
+	*num = 0;
 	if (!pgsize || !pgcount || (pgsize & (pgsize - 1)) ||
 	    __builtin_mul_overflow(pgsize, pgcount, &len) ||
 	    __builtin_add_overflow(iova, len - 1, &last))
@@ -369,14 +374,19 @@ u64 model_unmap(struct model *m, u64 iova, u64 pgsize, u64 pgcount)
 		return 0;
 	i = lower_bound(m, iova);
 	for (j = i; j < m->num; j++) {
-		if (m->leaves[j].va != iova || m->leaves[j].last > last)
+		const struct mleaf *l = &m->leaves[j];
+
+		if (l->va > next)
 			break;
-		done += m->leaves[j].last - iova + 1;
-		if (m->leaves[j].last == last) {
+		if (*num < max)
+			removed[*num] = *l;
+		(*num)++;
+		done = l->last - iova + 1;
+		if (l->last >= last)  {
 			j++;
 			break;
 		}
-		iova = m->leaves[j].last + 1;
+		next = l->last + 1;
 	}
 	remove_leaves(m, i, j - i);
 	return done;
@@ -402,8 +412,10 @@ int model_set_dirty(struct model *m, u64 iova)
 }
 
 /*
- * Every dirty leaf that meets the range is reported, clipped to it, and
- * made clean whole unless H_DIRTY_NO_CLEAR.
+ * Every dirty leaf that meets the range is reported from the larger of its
+ * first IOVA and @iova to its end, past the end of the range if it goes
+ * on (6.12's AMD and Intel read_and_clear_dirty), and made clean whole
+ * unless H_DIRTY_NO_CLEAR.
  */
 int model_read_and_clear_dirty(struct model *m, u64 iova, u64 size,
 			       unsigned long flags, struct hrange *out,
@@ -428,7 +440,7 @@ int model_read_and_clear_dirty(struct model *m, u64 iova, u64 size,
 		if (*num < max)
 			out[*num] = (struct hrange){
 				.start = l->va > iova ? l->va : iova,
-				.last = l->last < last ? l->last : last,
+				.last = l->last,
 			};
 		(*num)++;
 		if (!(flags & H_DIRTY_NO_CLEAR))

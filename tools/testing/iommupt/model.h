@@ -55,7 +55,9 @@ bool model_overlaps(const struct model *m, u64 iova, u64 last);
 unsigned int model_top_for(const struct model *m, u64 last);
 void model_map(struct model *m, u64 iova, u64 last, u64 pa,
 	       int prot);
-u64 model_unmap(struct model *m, u64 iova, u64 pgsize, u64 pgcount);
+/* The bytes unmap returns; the leaves it removes go to @removed */
+u64 model_unmap(struct model *m, u64 iova, u64 pgsize, u64 pgcount,
+		struct mleaf *removed, unsigned int max, unsigned int *num);
 u64 model_iova_to_phys(const struct model *m, u64 iova);
 int model_set_dirty(struct model *m, u64 iova);
 int model_read_and_clear_dirty(struct model *m, u64 iova, u64 size,

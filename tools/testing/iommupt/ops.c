@@ -24,17 +24,40 @@ struct hrecord hrec;
 void hrec_reset(void)
 {
 	hrec.num_flushed = 0;
+	hrec.num_freed = 0;
+	hrec.num_spans = 0;
 	hrec.num_dirty = 0;
 	hrec.overflow = false;
 }
 
-void hrec_flushed(u64 start, u64 last)
+void hrec_flushed(u64 start, u64 last, u64 pgsize)
 {
 	if (hrec.num_flushed == H_MAX_RECORDS) {
 		hrec.overflow = true;
 		return;
 	}
+	hrec.flushed_pgsize[hrec.num_flushed] = pgsize;
 	hrec.flushed[hrec.num_flushed++] = (struct hrange){ start, last };
+}
+
+void hrec_freed(void *page)
+{
+	if (hrec.num_freed == H_MAX_RECORDS) {
+		hrec.overflow = true;
+		return;
+	}
+	hrec.freed_after[hrec.num_freed] = hrec.num_flushed;
+	hrec.freed[hrec.num_freed++] = page;
+}
+
+void hrec_span(void *table, u64 bytes, u64 start, u64 last)
+{
+	if (hrec.num_spans == H_MAX_RECORDS) {
+		hrec.overflow = true;
+		return;
+	}
+	hrec.spans[hrec.num_spans++] =
+		(struct hspan){ table, bytes, start, last };
 }
 
 /* The dirty bitmap of read_and_clear_dirty() records here */
@@ -166,6 +189,110 @@ static bool covered(struct hrange *r, unsigned int n, u64 start,
 		if (r[i].start <= start && r[i].last >= last)
 			return true;
 	return false;
+}
+
+/* True if the first @n syncs of the operation invalidated [start, last] */
+static bool synced(unsigned int n, u64 start, u64 last)
+{
+	static struct hrange r[H_MAX_RECORDS];
+
+	memcpy(r, hrec.flushed, n * sizeof(*r));
+	return covered(r, n, start, last);
+}
+
+/* The driver invalidates by range: any smaller page size steps through */
+static bool flush_by_range(const struct hctx *c)
+{
+	return c->cfg->features & (HF_FLUSH_RANGE | HF_NO_GAPS);
+}
+
+/*
+ * Every table the operation took out of the tree (those of hrec.spans no
+ * longer allocated) was freed through an iotlb_sync, after syncs that
+ * cover its whole VA span, with a page size: a walk cache may hold it
+ * until then. A map takes out the empty tables a large leaf replaces.
+ */
+static bool check_tables_flushed(struct hctx *c, const char *what,
+				 unsigned int allocs)
+{
+	unsigned int i, j;
+
+	if (hrec.overflow)
+		return true;
+	/* The sync frees through RCU: let it finish */
+	hrcu_barrier();
+	for (i = 0; i != hrec.num_spans; i++) {
+		const struct hspan *s = &hrec.spans[i];
+		char *p = s->table;
+
+		for (j = 0; j != hrec.num_freed; j++)
+			if ((char *)hrec.freed[j] >= p &&
+			    (char *)hrec.freed[j] < p + s->bytes)
+				break;
+		if (j == hrec.num_freed) {
+			if (!hmem_live(s->table))
+				return FAIL(c, "%s freed the table of [%#lx, %#lx] without an IOTLB sync",
+					    what, s->start, s->last);
+			continue;
+		}
+		if (!synced(hrec.freed_after[j], s->start, s->last))
+			return FAIL(c, "%s freed the table of [%#lx, %#lx] before the IOTLB syncs covered it",
+				    what, s->start, s->last);
+		if (!hrec.flushed_pgsize[hrec.freed_after[j] - 1])
+			return FAIL(c, "%s freed the table of [%#lx, %#lx] with a sync of pgsize 0",
+				    what, s->start, s->last);
+	}
+	/*
+	 * Only tables of the range, or new ones of this operation (a map
+	 * that grows a dynamic top and puts a leaf over the new levels)
+	 */
+	for (j = 0; j != hrec.num_freed; j++) {
+		if (hmem_alloc_seq(hrec.freed[j]) > allocs)
+			continue;
+		for (i = 0; i != hrec.num_spans; i++)
+			if ((char *)hrec.freed[j] >= (char *)hrec.spans[i].table &&
+			    (char *)hrec.freed[j] < (char *)hrec.spans[i].table +
+						    hrec.spans[i].bytes)
+				break;
+		if (i == hrec.num_spans)
+			return FAIL(c, "%s freed a table page that was not below the top in its range",
+				    what);
+	}
+	return true;
+}
+
+/*
+ * Each leaf an unmap removed is invalidated whole by one sync with a page
+ * size that fits it: its own size for a driver that invalidates by page
+ * size (as iommu_iotlb_gather_add_page() gathers), at most its size for
+ * one that invalidates ranges.
+ */
+static bool check_leaves_flushed(struct hctx *c, const struct mleaf *l,
+				 unsigned int n)
+{
+	unsigned int i, j;
+
+	if (hrec.overflow)
+		return true;
+	for (i = 0; i != n; i++) {
+		u64 size = l[i].last - l[i].va + 1;
+
+		for (j = 0; j != hrec.num_flushed; j++) {
+			u64 pgsize = hrec.flushed_pgsize[j];
+
+			if (hrec.flushed[j].start > l[i].va ||
+			    hrec.flushed[j].last < l[i].last)
+				continue;
+			if (pgsize && !(pgsize & (pgsize - 1)) &&
+			    (flush_by_range(c) ? pgsize <= size : pgsize == size))
+				break;
+		}
+		if (j == hrec.num_flushed)
+			return FAIL(c, "no IOTLB sync covers the unmapped leaf [%#lx, %#lx] with a page size for it (%u syncs, the first of pgsize %#lx)",
+				    l[i].va, l[i].last, hrec.num_flushed,
+				    hrec.num_flushed ? hrec.flushed_pgsize[0] : 0);
+	}
+	return true;
 }
 
 static bool check_top(struct hctx *c)
@@ -387,10 +514,15 @@ static bool run_map(struct hctx *c, const struct hop *op)
 		overlap = model_overlaps(&c->m, op->iova, last);
 		new_top = model_top_for(&c->m, last);
 	}
+	/* A map that can work may replace the empty tables of its range */
+	if (!want && !overlap)
+		c->fmt->table_spans(c->t, op->iova, last);
 	hmem_fail_alloc_at(op->fail_at);
 	ret = c->fmt->map(c->t, op->iova, op->pa, op->pgsize, op->pgcount,
 			  op->prot, &mapped);
 	hmem_fail_alloc_at(0);
+	if (!check_tables_flushed(c, "map", allocs))
+		return false;
 	failed_alloc = op->fail_at && hmem_allocs() - allocs >= op->fail_at;
 
 	if (want) {
@@ -434,18 +566,31 @@ static bool run_map(struct hctx *c, const struct hop *op)
 
 static bool run_unmap(struct hctx *c, const struct hop *op)
 {
-	u64 want = model_unmap(&c->m, op->iova, op->pgsize, op->pgcount);
-	u64 got = c->fmt->unmap(c->t, op->iova, op->pgsize, op->pgcount);
+	static struct mleaf removed[H_MAX_RECORDS];
+	unsigned int allocs = hmem_allocs();
+	unsigned int num_removed;
+	u64 want, got;
 
+	want = model_unmap(&c->m, op->iova, op->pgsize, op->pgcount, removed,
+			   H_MAX_RECORDS, &num_removed);
+	/* The tables it may take out are those of what it removes */
+	if (num_removed && num_removed <= H_MAX_RECORDS)
+		c->fmt->table_spans(c->t, removed[0].va,
+				    removed[num_removed - 1].last);
+	got = c->fmt->unmap(c->t, op->iova, op->pgsize, op->pgcount);
 	if (got != want)
 		return FAIL(c, "unmap returned %#lx, the model says %#lx",
 			    got, want);
+	if (num_removed > H_MAX_RECORDS)
+		hrec.overflow = true;
 	if (got && !hrec.overflow &&
-	    !covered(hrec.flushed, hrec.num_flushed, op->iova,
-		     op->iova + got - 1))
-		return FAIL(c, "IOTLB invalidations miss some of the %#lx bytes unmapped",
-			    got);
-	return check_phys(c, op->iova);
+	    !synced(hrec.num_flushed, removed[0].va,
+		    removed[num_removed - 1].last))
+		return FAIL(c, "IOTLB invalidations miss some of [%#lx, %#lx] unmapped",
+			    removed[0].va, removed[num_removed - 1].last);
+	return check_leaves_flushed(c, removed, num_removed) &&
+	       check_tables_flushed(c, "unmap", allocs) &&
+	       check_phys(c, op->iova);
 }
 
 static bool run_dirty(struct hctx *c, const struct hop *op)

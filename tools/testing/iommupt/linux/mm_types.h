@@ -24,6 +24,8 @@ struct page {
 	unsigned char block_order;
 	unsigned short block_free;
 	struct page *block;
+	/* hmem_allocs() when it was allocated */
+	unsigned int alloc_seq;
 };
 
 #endif
