@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <linux/compiler.h>
 #include <linux/mem_encrypt.h>
 
 #include "walk.h"
@@ -34,12 +35,12 @@
 		false;                                  \
 	})
 
-static u64 bits(u64 v, unsigned int hi, unsigned int lo)
+static __always_inline u64 bits(u64 v, unsigned int hi, unsigned int lo)
 {
 	return (v >> lo) & (hi - lo == 63 ? ~0ULL : (1ULL << (hi - lo + 1)) - 1);
 }
 
-static u64 lmask(unsigned int lg2)
+static __always_inline u64 lmask(unsigned int lg2)
 {
 	return lg2 >= 64 ? ~0ULL : (1ULL << lg2) - 1;
 }
@@ -64,8 +65,8 @@ void hwalker_init(struct hwalker *wk, const char *fmt_name,
 		wk->kind = HW_ARMV8;
 }
 
-static bool rd(const struct hwalker *wk, u64 pa, u64 *v, char *why,
-	       size_t len)
+static __always_inline bool rd(const struct hwalker *wk, u64 pa, u64 *v,
+				char *why, size_t len)
 {
 	if (!hmem_device_read(pa, wk->features & HF_DMA_INCOHERENT, v))
 		return W_FAIL("reads %#llx, which is not live table memory",
