@@ -66,7 +66,7 @@ void hwalker_init(struct hwalker *wk, const char *fmt_name,
 }
 
 static __always_inline bool rd(const struct hwalker *wk, u64 pa, u64 *v,
-				char *why, size_t len)
+			       char *why, size_t len)
 {
 	if (!hmem_device_read(pa, wk->features & HF_DMA_INCOHERENT, v))
 		return W_FAIL("reads %#llx, which is not live table memory",
