@@ -3,8 +3,8 @@
 #include "../../../drivers/iommu/generic_pt/fmt/iommu_amdv1.c"
 #include "harness.h"
 
-#define AMD_FC HF_FMT(1)
-#define AMD_SME HF_FMT(0)
+#define AMD_FC HF_AMDV1_FC
+#define AMD_SME HF_AMDV1_SME
 static const struct hcfg hfmt_cfgs[] = {
 	{ .name = "top0", .level = 0, .vasz = 64, .oasz = 52 },
 	{ .name = "top1", .level = 1, .vasz = 64, .oasz = 52 },
@@ -27,6 +27,12 @@ static const struct hcfg hfmt_cfgs[] = {
 static void hfmt_cfg(const struct hcfg *hc, struct pt_iommu_amdv1_cfg *cfg)
 {
 	cfg->starting_level = hc->level;
+}
+
+static void hfmt_hw(const struct pt_iommu_amdv1_hw_info *info, struct hhw *hw)
+{
+	hw->root = info->host_pt_root;
+	hw->mode = info->mode;
 }
 
 #include "fmt_glue.h"

@@ -6,7 +6,8 @@
  * an iotlb_sync that frees the gather's freelist as 6.12 drivers do, and the
  * top lock and change_top() of PT_FEAT_DYNAMIC_TOP. fmt_FMT.c defines
  * hfmt_cfgs[], the configurations, and hfmt_cfg(), which turns one into the
- * format's struct pt_iommu_FMT_cfg.
+ * format's struct pt_iommu_FMT_cfg, and hfmt_hw(), which copies the
+ * format's struct pt_iommu_FMT_hw_info into struct hhw.
  */
 #include "harness.h"
 
@@ -211,6 +212,15 @@ static void HG(top_unused)(struct htable *t, void **start, void **end)
 							range.top_level));
 }
 
+static void HG(hw_info)(struct htable *t, struct hhw *hw)
+{
+	struct PT_IOMMU_HW_INFO_T info;
+
+	memset(hw, 0, sizeof(*hw));
+	PT_FN(hw_info)(&t->table, &info);
+	hfmt_hw(&info, hw);
+}
+
 /* Every table item of the range, with the span of VA it holds */
 static __always_inline int hg_spans_level(struct pt_range *range,
 					  void *arg, unsigned int level,
@@ -272,5 +282,6 @@ const struct hfmt CONCATENATE(hfmt_, PT_FMT_NAME) = {
 	.top_level = HG(top_level),
 	.sw_bits = HG(sw_bits),
 	.top_unused = HG(top_unused),
+	.hw_info = HG(hw_info),
 	.table_spans = HG(table_spans),
 };

@@ -20,4 +20,10 @@ static void hfmt_cfg(const struct hcfg *hc, struct pt_iommu_mock_cfg *cfg)
 	cfg->starting_level = hc->level;
 }
 
+static void hfmt_hw(const struct pt_iommu_mock_hw_info *info, struct hhw *hw)
+{
+	hw->root = info->host_pt_root;
+	hw->mode = info->mode;
+}
+
 #include "fmt_glue.h"

@@ -3,8 +3,8 @@
 #include "../../../drivers/iommu/generic_pt/fmt/iommu_vtdss.c"
 #include "harness.h"
 
-#define VTD_SNP HF_FMT(0)
-#define VTD_FW HF_FMT(1)
+#define VTD_SNP HF_VTDSS_SNP
+#define VTD_FW HF_VTDSS_FW
 static const struct hcfg hfmt_cfgs[] = {
 	{ .name = "3lvl,va39", .level = 2, .vasz = 39, .oasz = 52 },
 	{ .name = "4lvl,va48", .level = 3, .vasz = 48, .oasz = 52 },
@@ -23,6 +23,13 @@ static const struct hcfg hfmt_cfgs[] = {
 static void hfmt_cfg(const struct hcfg *hc, struct pt_iommu_vtdss_cfg *cfg)
 {
 	cfg->top_level = hc->level;
+}
+
+static void hfmt_hw(const struct pt_iommu_vtdss_hw_info *info,
+		    struct hhw *hw)
+{
+	hw->root = info->ssptptr;
+	hw->mode = info->aw;
 }
 
 #include "fmt_glue.h"

@@ -3,7 +3,7 @@
 #include "../../../drivers/iommu/generic_pt/fmt/iommu_x86_64.c"
 #include "harness.h"
 
-#define X86_SME HF_FMT(0)
+#define X86_SME HF_X86_64_SME
 static const struct hcfg hfmt_cfgs[] = {
 	{ .name = "4lvl", .level = 3, .vasz = 57, .oasz = 52,
 	  .features = HF_SIGN_EXTEND },
@@ -28,6 +28,13 @@ static const struct hcfg hfmt_cfgs[] = {
 static void hfmt_cfg(const struct hcfg *hc, struct pt_iommu_x86_64_cfg *cfg)
 {
 	cfg->top_level = hc->level;
+}
+
+static void hfmt_hw(const struct pt_iommu_x86_64_hw_info *info,
+		    struct hhw *hw)
+{
+	hw->root = info->gcr3_pt;
+	hw->mode = info->levels;
 }
 
 #include "fmt_glue.h"

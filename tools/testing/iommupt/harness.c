@@ -12,7 +12,8 @@
  *   iommupt-harness --format F --config NAME --replay FILE
  *
  * --regress DIR first replays every DIR/NAME.ops, the sequences of fixed
- * failures, each of which names its format and configuration.
+ * failures, each of which names its format and configuration. --no-walk
+ * leaves out the independent walkers, to measure what they cost.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -353,7 +354,8 @@ static void usage(void)
 	fprintf(stderr,
 		"iommupt-harness [--format F[,F...]] [--config NAME] [--ops N]\n"
 		"                       [--seed S] [--epoch K] [--epoch-ops E] [--jobs J]\n"
-		"                       [--replay FILE] [--regress DIR] [--out DIR] [--list]\n");
+		"                       [--replay FILE] [--regress DIR] [--out DIR] [--list]\n"
+		"                       [--no-walk]\n");
 	exit(2);
 }
 
@@ -380,6 +382,7 @@ int main(int argc, char **argv)
 		{ "regress", required_argument, NULL, 'R' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "list", no_argument, NULL, 'l' },
+		{ "no-walk", no_argument, NULL, 'W' },
 		{}
 	};
 	struct totals *tot;
@@ -426,6 +429,9 @@ int main(int argc, char **argv)
 		case 'l':
 			list();
 			return 0;
+		case 'W':
+			hwalk_off = true;
+			break;
 		default:
 			usage();
 		}

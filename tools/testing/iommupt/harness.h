@@ -28,6 +28,17 @@
 #define HF_FLUSH_RANGE		BIT(4)
 #define HF_NO_GAPS		BIT(5)
 #define HF_FMT(n)		BIT(6 + (n))
+/* The format features, same values as the enums of common.h */
+#define HF_AMDV1_SME		HF_FMT(0)
+#define HF_AMDV1_FC		HF_FMT(1)
+#define HF_X86_64_SME		HF_FMT(0)
+#define HF_VTDSS_SNP		HF_FMT(0)
+#define HF_VTDSS_FW		HF_FMT(1)
+#define HF_ARMV8_G16		HF_FMT(0)
+#define HF_ARMV8_G64		HF_FMT(1)
+#define HF_ARMV8_S2		HF_FMT(2)
+#define HF_ARMV8_DBM		HF_FMT(3)
+#define HF_ARMV8_NS		HF_FMT(4)
 
 /**
  * struct hcfg - One configuration of a format
@@ -51,6 +62,30 @@ struct hcfg {
 struct htable;
 
 /**
+ * struct hhw - What pt_iommu_FMT_hw_info() hands the driver, in one shape
+ *     for every format
+ * @root: Physical address of the top table as the driver programs it
+ *     (amdv1/mock host_pt_root, x86_64 gcr3_pt, vtdss ssptptr, armv8 ttbr);
+ *     it may carry the AMD SME C-bit
+ * @mode: amdv1/mock: the DTE mode (levels); x86_64: levels; vtdss: the
+ *     context entry AW encoding; armv8: unused
+ * @tsz: armv8: T0SZ or S2T0SZ
+ * @tg: armv8: TG0 or S2TG
+ * @sl: armv8: S2SL0
+ * @ps: armv8: IPS or S2PS
+ * @sh: armv8: SH0 or S2SH0 of table walks
+ * @irgn: armv8: IRGN0 or S2IR0 of table walks
+ * @orgn: armv8: ORGN0 or S2OR0 of table walks
+ * @mair: armv8: the MAIR stage 1 AttrIndx selects from
+ */
+struct hhw {
+	u64 root;
+	u8 mode;
+	u8 tsz, tg, sl, ps, sh, irgn, orgn;
+	u64 mair;
+};
+
+/**
  * struct hfmt - One format compiled from the kernel sources
  * @name: The format name of the kernel symbols (amdv1, mock, ...)
  * @cfgs: Its configurations
@@ -68,6 +103,7 @@ struct htable;
  *     flush bit), ignored when the device view is compared
  * @top_unused: The part of the top table's memory past its last item (a
  *     top narrower than a table), which no walker reads: [*start, *end)
+ * @hw_info: pt_iommu_FMT_hw_info(), in the format-neutral struct hhw
  * @table_spans: Record in hrec.spans every table below the top whose VA
  *     span meets [@iova, @last], and a dynamic top: what an operation on that
  *     range may take out of the tree, and a walk cache may hold
@@ -90,6 +126,7 @@ struct hfmt {
 	unsigned int (*top_level)(struct htable *t);
 	u64 (*sw_bits)(struct htable *t);
 	void (*top_unused)(struct htable *t, void **start, void **end);
+	void (*hw_info)(struct htable *t, struct hhw *hw);
 	void (*table_spans)(struct htable *t, u64 iova, u64 last);
 };
 
@@ -164,6 +201,12 @@ bool hmem_device_view_ok(u64 sw_bits, void *skip_start, void *skip_end,
 			 char *why, size_t len);
 /* The hardware wrote the table itself: make its view match the CPU's */
 void hmem_device_view_sync(void);
+/*
+ * Read the 8 bytes of table memory at physical address @pa as a walker
+ * sees them: from the device view if @device (a walker that does not
+ * snoop), else from the CPU's. False if @pa is not in a live table page.
+ */
+bool hmem_device_read(u64 pa, bool device, u64 *val);
 /* True if the page holding @va is allocated */
 bool hmem_live(const void *va);
 /* hmem_allocs() when the page holding @va was allocated */

@@ -292,6 +292,17 @@ bool hmem_device_view_ok(u64 sw_bits, void *skip_start, void *skip_end,
 	return true;
 }
 
+bool hmem_device_read(u64 pa, bool device, u64 *val)
+{
+	unsigned long off = pa - IOMMUPT_ARENA_PA;
+
+	if (pa < IOMMUPT_ARENA_PA || (pa & 7) || off >= bump * PAGE_SIZE ||
+	    iommupt_pages[off >> PAGE_SHIFT].state != PAGE_USED)
+		return false;
+	*val = *(const u64 *)((device ? device_view : iommupt_arena) + off);
+	return true;
+}
+
 void hmem_reset(void)
 {
 	fail_at = 0;

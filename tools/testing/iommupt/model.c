@@ -214,12 +214,7 @@ int model_map_check(const struct model *m, u64 iova, u64 pa,
 	if (m->sign_extend &&
 	    (iova >> (m->va_bits - 1)) != (*last >> (m->va_bits - 1)))
 		return -ERANGE;
-	if (!(prot & (H_READ | H_WRITE)))
-		return -EINVAL;
-	/* PT_FEAT_VTDSS_FORCE_WRITEABLE refuses read-only leaves (erratum 772415) */
-	if (m->no_read_only && !(prot & H_WRITE))
-		return -EINVAL;
-	return 0;
+	return model_prot_errno(m, prot);
 }
 
 /* Index of the first leaf whose last >= va */

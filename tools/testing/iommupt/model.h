@@ -10,6 +10,7 @@
 #define _IOMMUPT_MODEL_H
 
 #include "harness.h"
+#include "walk.h"
 
 struct mleaf {
 	u64 va;
@@ -67,5 +68,19 @@ const struct mleaf *model_find(const struct model *m, u64 iova);
 bool model_va_valid(const struct model *m, u64 va);
 /* lg2 of the largest page size */
 unsigned int model_max_size_lg2(const struct model *m);
+
+/*
+ * expect.c: what a device must get, from the manuals and the 6.12 drivers.
+ * The errno a configuration's init must fail with (0: it must work).
+ */
+int model_init_errno(const struct hfmt *fmt, const struct hcfg *cfg);
+/* The errno map_pages() must give @prot, or 0 */
+int model_prot_errno(const struct model *m, int prot);
+/* The access and attributes a DMA through leaf @l gets */
+void model_expect(const struct model *m, const struct mleaf *l,
+		  struct hattr *a);
+/* Check what hw_info says with the top at @top_level */
+bool model_expect_hw(const struct model *m, const struct hhw *hw,
+		     unsigned int top_level, char *why, size_t len);
 
 #endif

@@ -10,14 +10,18 @@
  * the allocator at the end.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <linux/kernel.h>
+
 #include "ops.h"
 
 struct hrecord hrec;
+bool hwalk_off;
 
 void hrec_reset(void)
 {
@@ -352,6 +356,138 @@ static bool check_memory(struct hctx *c, bool device_view)
 	return true;
 }
 
+/* ------------------------------------------------------- walkers */
+
+#define HATTR(f, tables) { #f, offsetof(struct hattr, f), tables }
+static const struct {
+	const char *name;
+	size_t off;
+	/* HT_WITH / HT_WITHOUT flags: the model says which one may be seen */
+	bool tables;
+} hattr_fields[] = {
+	HATTR(r, false),	   HATTR(w, false),	  HATTR(user, false),
+	HATTR(xp, false),	   HATTR(xu, false),	  HATTR(memtype, false),
+	HATTR(sh, false),	   HATTR(snoop, false),	  HATTR(global, false),
+	HATTR(ns, false),	   HATTR(ns_tables, true), HATTR(cbit, false),
+	HATTR(cbit_tables, true), HATTR(af, false),	  HATTR(dirty, false),
+};
+
+/*
+ * What the device gets at @iova, read from table memory by the walker of
+ * walk.c from what hw_info handed the driver, against the model: the
+ * translation, the size of the leaf, the access and the attributes.
+ */
+static bool check_walk(struct hctx *c, u64 iova)
+{
+	const struct mleaf *l = model_find(&c->m, iova);
+	struct hattr want;
+	struct hwalk w;
+	char why[256];
+	unsigned int i;
+
+	if (!hwalk(&c->wk, iova, &w, why, sizeof(why)))
+		return FAIL(c, "IOVA %#lx: %s", iova, why);
+	if (!l)
+		return !w.valid ||
+		       FAIL(c, "walker: IOVA %#lx translates to %#lx, the model has nothing there",
+			    iova, w.oa);
+	if (!w.valid)
+		return FAIL(c, "walker: IOVA %#lx does not translate, the model maps it to %#lx",
+			    iova, l->oa + (iova - l->va));
+	if (w.oa != l->oa + (iova - l->va))
+		return FAIL(c, "walker: IOVA %#lx translates to %#lx, the model says %#lx",
+			    iova, w.oa, l->oa + (iova - l->va));
+	if (w.size != l->last - l->va + 1)
+		return FAIL(c, "walker: IOVA %#lx is in a leaf of %#lx bytes, the model's is [%#lx, %#lx]",
+			    iova, w.size, l->va, l->last);
+	/* What a prot gives depends on nothing else: work it out once */
+	if (!(c->expect_done & BIT_ULL(l->prot & 63))) {
+		model_expect(&c->m, l, &c->expect[l->prot & 63]);
+		c->expect_done |= BIT_ULL(l->prot & 63);
+	}
+	want = c->expect[l->prot & 63];
+	want.dirty = l->dirty;
+	/* Seeing none of the table pointers that must have an attribute */
+	if (!(w.a.ns_tables & ~want.ns_tables))
+		w.a.ns_tables = want.ns_tables;
+	if (!(w.a.cbit_tables & ~want.cbit_tables))
+		w.a.cbit_tables = want.cbit_tables;
+	if (!memcmp(&w.a, &want, sizeof(want)))
+		return true;
+	for (i = 0; i != ARRAY_SIZE(hattr_fields); i++) {
+		u8 got = *((u8 *)&w.a + hattr_fields[i].off);
+		u8 exp = *((u8 *)&want + hattr_fields[i].off);
+
+		if (got == exp)
+			continue;
+		if (hattr_fields[i].tables)
+			return FAIL(c, "walker: IOVA %#lx (prot %#x): %s: a table pointer %s it",
+				    iova, l->prot, hattr_fields[i].name,
+				    exp == HT_WITH ? "lacks" : "has");
+		return FAIL(c, "walker: IOVA %#lx (prot %#x): %s is %u, want %u",
+			    iova, l->prot, hattr_fields[i].name, got, exp);
+	}
+	return true;
+}
+
+static bool check_hw_info(struct hctx *c)
+{
+	c->fmt->hw_info(c->t, &c->wk.hw);
+	return model_expect_hw(&c->m, &c->wk.hw, c->fmt->top_level(c->t),
+			       c->why, sizeof(c->why));
+}
+
+/* The ends of a range an operation touched and what is next to them */
+static bool check_walk_range(struct hctx *c, u64 iova, u64 last)
+{
+	if (last < iova)
+		last = iova;
+	return check_walk(c, iova) && (iova == last || check_walk(c, last)) &&
+	       (!iova || check_walk(c, iova - 1)) &&
+	       (last == U64_MAX || check_walk(c, last + 1));
+}
+
+/*
+ * After every operation: the range it touched, a random IOVA of a random
+ * leaf, and a random IOVA.
+ */
+static bool check_walks(struct hctx *c, const struct hop *op)
+{
+	u64 len, last;
+
+	if (hwalk_off)
+		return true;
+	if (c->m.dynamic && !check_hw_info(c))
+		return false;
+	switch (op->kind) {
+	case HOP_MAP:
+	case HOP_UNMAP:
+		if (__builtin_mul_overflow(op->pgsize, op->pgcount, &len) ||
+		    !len || __builtin_add_overflow(op->iova, len - 1, &last))
+			last = op->iova;
+		break;
+	case HOP_READ_AND_CLEAR_DIRTY:
+		if (!op->pgsize ||
+		    __builtin_add_overflow(op->iova, op->pgsize - 1, &last))
+			last = op->iova;
+		break;
+	default:
+		last = op->iova;
+		break;
+	}
+	if (!check_walk_range(c, op->iova, last))
+		return false;
+	if (c->m.num) {
+		const struct mleaf *l =
+			&c->m.leaves[hrand(&c->walk_rng) % c->m.num];
+
+		if (!check_walk(c, l->va + hrand(&c->walk_rng) %
+						   (l->last - l->va + 1)))
+			return false;
+	}
+	return check_walk(c, hrand(&c->walk_rng));
+}
+
 bool hctx_check_all(struct hctx *c)
 {
 	size_t i;
@@ -368,6 +504,9 @@ bool hctx_check_all(struct hctx *c)
 			return false;
 		if (l->va && model_va_valid(&c->m, l->va - 1) &&
 		    !check_phys(c, l->va - 1))
+			return false;
+		/* The walk of any IOVA of a leaf reads all of its items */
+		if (!hwalk_off && !check_walk(c, l->va))
 			return false;
 	}
 	return check_shims(c);
@@ -506,6 +645,8 @@ bool hctx_run(struct hctx *c, const struct hop *op)
 
 	hrec_reset();
 	c->ops++;
+	if (c->refused)
+		return true;
 	switch (op->kind) {
 	case HOP_MAP:
 		ok = run_map(c, op);
@@ -533,13 +674,13 @@ bool hctx_run(struct hctx *c, const struct hop *op)
 	}
 	return ok && check_shims(c) && check_top(c) &&
 	       check_memory(c, !(c->ops % DEVICE_VIEW_EVERY)) &&
-	       ((c->ops % 256) || hctx_check_all(c));
+	       check_walks(c, op) && ((c->ops % 256) || hctx_check_all(c));
 }
 
 bool hctx_init(struct hctx *c, const struct hfmt *fmt, const struct hcfg *cfg,
 	       u64 seed)
 {
-	int err = 0;
+	int err = 0, want;
 
 	memset(c, 0, offsetof(struct hctx, why));
 	c->why[0] = 0;
@@ -550,10 +691,25 @@ bool hctx_init(struct hctx *c, const struct hfmt *fmt, const struct hcfg *cfg,
 	hwarns = 0;
 	hrec_reset();
 	hrec.top_changes = 0;
+	c->walk_rng = seed;
 	model_init(&c->m, fmt, cfg);
+	want = model_init_errno(fmt, cfg);
 	c->t = fmt->create(cfg, &err);
+	if (want) {
+		if (c->t)
+			return FAIL(c, "init accepted a configuration it must refuse with %d",
+				    want);
+		if (err != want)
+			return FAIL(c, "init failed with %d, want %d", err,
+				    want);
+		c->refused = true;
+		return true;
+	}
 	if (!c->t)
 		return FAIL(c, "init failed with %d", err);
+	hwalker_init(&c->wk, fmt->name, cfg->features);
+	if (!check_hw_info(c))
+		return false;
 	c->sw_bits = fmt->sw_bits(c->t);
 	c->top_level = fmt->top_level(c->t);
 	if (fmt->pgsize_bitmap(c->t) != c->m.sizes)

@@ -49,6 +49,14 @@ struct hctx {
 	u64 sw_bits;
 	unsigned int top_level;
 	u64 rng;
+	/* The walker's IOVA samples, apart so that they leave rng alone */
+	u64 walk_rng;
+	struct hwalker wk;
+	/* model_expect() of each prot, once worked out */
+	struct hattr expect[64];
+	u64 expect_done;
+	/* The configuration must be refused and was */
+	bool refused;
 	unsigned long ops;
 	char why[512];
 };
@@ -85,5 +93,8 @@ long hops_replay(const struct hfmt *fmt, const struct hcfg *cfg,
 		 const struct hop *ops, size_t n, bool verbose);
 
 u64 hrand(u64 *state);
+
+/* Leave out the walker checks after each operation (to time them) */
+extern bool hwalk_off;
 
 #endif
