@@ -321,6 +321,7 @@ struct pt_dump_run {
 struct pt_dump_walk {
 	struct pt_dump_run *run;
 	u64 attr_mask;
+	unsigned int leaves;
 	/* The VA the walk started at; a leaf that starts before is cut */
 	pt_vaddr_t start;
 	bool have_run;
@@ -335,6 +336,7 @@ static int pt_dump_leaf(void *arg, const struct pt_state *pts, pt_vaddr_t va)
 	pt_oaddr_t oa = pt_entry_oa(pts);
 	u64 attrs = pts->entry & walk->attr_mask;
 
+	walk->leaves++;
 	if (va < walk->start) {
 		oa += walk->start - va;
 		va = walk->start;
@@ -367,6 +369,8 @@ PT_MAKE_LEAF_WALKER(pt_walk_dump, pt_dump_leaf, NULL);
  * large the table, and seq_file can resume at any line.
  */
 struct pt_dump_iter {
+	/* First: the KUnit test finds it in the seq_file's private data */
+	struct pt_dump_sections sections;
 	struct pt_common *common;
 	u64 attr_mask;
 	/* The line number of @run; 0 is the header */
@@ -408,10 +412,14 @@ static bool pt_dump_next_line(struct pt_dump_iter *iter)
 	while (!iter->done) {
 		pt_iommu_va_half(iter->common, iter->half, &first, &last);
 		walk.start = iter->next_va;
+		walk.leaves = 0;
 		rcu_read_lock();
 		ret = pt_iommu_walk_span(iter->common, walk.start, last,
 					 pt_walk_dump, &walk);
 		rcu_read_unlock();
+		iter->sections.count++;
+		iter->sections.most_leaves = max(iter->sections.most_leaves,
+						 walk.leaves);
 		if (!walk.have_run) {
 			pt_dump_enter_half(iter, iter->half + 1);
 			continue;

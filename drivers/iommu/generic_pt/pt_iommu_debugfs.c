@@ -128,7 +128,44 @@ void pt_iommu_debugfs_remove(struct pt_iommu *iommu_table)
 }
 EXPORT_SYMBOL_GPL(pt_iommu_debugfs_remove);
 
+/**
+ * pt_iommu_debugfs_id() - The id of a table's debugfs directory
+ * @iommu_table: The table
+ *
+ * Return: the <id> of iommu/domain_<id>, or -ENOENT if the table has no
+ * directory
+ */
+int pt_iommu_debugfs_id(const struct pt_iommu *iommu_table)
+{
+	struct pt_iommu_debugfs *dbg;
+	int id = -ENOENT;
+
+	mutex_lock(&pt_iommu_debugfs_lock);
+	dbg = pt_iommu_debugfs_find((struct pt_iommu *)iommu_table);
+	if (dbg)
+		id = dbg->id;
+	mutex_unlock(&pt_iommu_debugfs_lock);
+	return id;
+}
+EXPORT_SYMBOL_GPL(pt_iommu_debugfs_id);
+
 #if IS_ENABLED(CONFIG_KUNIT)
+/**
+ * pt_iommu_debugfs_hold_lock() - Hold or release the directories' lock
+ * @hold: Take it when true, release it when false
+ *
+ * For the test that the removal of a table without a directory does not
+ * wait for the creation of another table's directory.
+ */
+void pt_iommu_debugfs_hold_lock(bool hold)
+{
+	if (hold)
+		mutex_lock(&pt_iommu_debugfs_lock);
+	else
+		mutex_unlock(&pt_iommu_debugfs_lock);
+}
+EXPORT_SYMBOL_IF_KUNIT(pt_iommu_debugfs_hold_lock);
+
 /**
  * pt_iommu_debugfs_lookup() - The id and files of a table, for tests
  * @iommu_table: The table

@@ -27,7 +27,27 @@ void pt_iommu_debugfs_add(struct pt_iommu *iommu_table,
 			  const struct pt_iommu_debugfs_files *files);
 void pt_iommu_debugfs_remove(struct pt_iommu *iommu_table);
 
+/**
+ * struct pt_dump_sections - The RCU read sections of one open ptdump file
+ * @count: How many rcu_read_lock() sections its walks took
+ * @most_leaves: The most leaves one section visited
+ *
+ * The first member of the iterator of every open ptdump file, which is the
+ * private data of its seq_file, so that the KUnit test can check the bound.
+ */
+struct pt_dump_sections {
+	unsigned long count;
+	unsigned int most_leaves;
+};
+
+/*
+ * The most leaves a reader of a table's files visits in one
+ * rcu_read_lock() section: a huge table does not hold up RCU grace periods
+ */
+#define PT_DEBUGFS_SECTION_LEAVES 1024
+
 #if IS_ENABLED(CONFIG_KUNIT)
+void pt_iommu_debugfs_hold_lock(bool hold);
 int pt_iommu_debugfs_lookup(struct pt_iommu *iommu_table,
 			    const struct pt_iommu_debugfs_files **files);
 #endif

@@ -110,6 +110,15 @@ static inline void pt_iommu_deinit(struct pt_iommu *iommu_table)
 		iommu_table->ops->deinit(iommu_table);
 }
 
+#if IS_ENABLED(CONFIG_IOMMU_PT_DEBUGFS)
+int pt_iommu_debugfs_id(const struct pt_iommu *iommu_table);
+#else
+static inline int pt_iommu_debugfs_id(const struct pt_iommu *iommu_table)
+{
+	return -ENOENT;
+}
+#endif
+
 /**
  * struct pt_iommu_cfg - What the driver asks of a table
  * @features: enum pt_features bits, the format's own included
