@@ -640,18 +640,7 @@ static int pt_stats_show(struct seq_file *m, void *unused)
 	return 0;
 }
 
-static int pt_stats_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, pt_stats_show, inode->i_private);
-}
-
-static const struct file_operations pt_stats_fops = {
-	.owner = THIS_MODULE,
-	.open = pt_stats_open,
-	.read = seq_read,
-	.llseek = seq_lseek,
-	.release = single_release,
-};
+DEFINE_SHOW_ATTRIBUTE(pt_stats);
 
 /*
  * info: the directory's name, the format and its features, then what the
@@ -669,18 +658,7 @@ static int pt_info_show(struct seq_file *m, void *unused)
 	return 0;
 }
 
-static int pt_info_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, pt_info_show, inode->i_private);
-}
-
-static const struct file_operations pt_info_fops = {
-	.owner = THIS_MODULE,
-	.open = pt_info_open,
-	.read = seq_read,
-	.llseek = seq_lseek,
-	.release = single_release,
-};
+DEFINE_SHOW_ATTRIBUTE(pt_info);
 
 static const struct pt_iommu_debugfs_files pt_iommu_debugfs_files = {
 	.ptdump = &pt_dump_fops,
