@@ -238,7 +238,7 @@ static const char *pt_dump_size(char *buf, size_t len, u64 size)
 	return buf;
 }
 
-/* " features" and the name of every feature of the table, or " none" */
+/* "features" and the name of each feature of the table, or "none" */
 static void pt_dump_print_features(struct seq_file *m,
 				   const struct pt_common *common)
 {
