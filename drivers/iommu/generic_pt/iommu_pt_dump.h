@@ -3,7 +3,7 @@
  * Debug readers of a live table, compiled into every format's unit by
  * iommu_pt.h: one leaf walker, and on top of it the walk that
  * IOMMU_DEBUG_PAGEALLOC uses to count and to search a domain, and the
- * debugfs files iommu/domain_<id>/ptdump and iommu/domain_<id>/stats.
+ * debugfs files iommu/domain_<id>/ptdump, stats and info.
  *
  * The walker runs under rcu_read_lock() while other threads map and unmap:
  * a table that unmap removes is freed only after an RCU grace period, so
@@ -238,22 +238,14 @@ static const char *pt_dump_size(char *buf, size_t len, u64 size)
 	return buf;
 }
 
-/* The first line of both files: what table this is */
-static void pt_dump_header(struct seq_file *m, struct pt_common *common)
+/* "features" and the name of each feature of the table, or "none" */
+static void pt_dump_print_features(struct seq_file *m,
+				   const struct pt_common *common)
 {
-	u64 sizes = pt_iommu_pgsize_bitmap(common);
 	const struct pt_dump_attr *names;
 	unsigned int num, i, bit;
-	char buf[24];
 
-	seq_printf(m, "format %s, %u levels, va %u bits, oa %u bits, page sizes",
-		   __stringify(PT_FMT), pt_top_level(common) + 1,
-		   common->max_vasz_lg2, common->max_oasz_lg2);
-	for (bit = 0; bit != BITS_PER_TYPE(sizes); bit++)
-		if (sizes & BIT_ULL(bit))
-			seq_printf(m, " %s",
-				   pt_dump_size(buf, sizeof(buf), BIT_ULL(bit)));
-	seq_puts(m, ", features");
+	seq_puts(m, "features");
 	names = pt_dump_features(&num);
 	for (bit = 0; bit != BITS_PER_TYPE(common->features); bit++) {
 		if (!(common->features & BIT(bit)))
@@ -272,6 +264,24 @@ static void pt_dump_header(struct seq_file *m, struct pt_common *common)
 	}
 	if (!common->features)
 		seq_puts(m, " none");
+}
+
+/* The first line of ptdump and stats: what table this is */
+static void pt_dump_header(struct seq_file *m, struct pt_common *common)
+{
+	u64 sizes = pt_iommu_pgsize_bitmap(common);
+	unsigned int bit;
+	char buf[24];
+
+	seq_printf(m, "format %s, %u levels, va %u bits, oa %u bits, page sizes",
+		   __stringify(PT_FMT), pt_top_level(common) + 1,
+		   common->max_vasz_lg2, common->max_oasz_lg2);
+	for (bit = 0; bit != BITS_PER_TYPE(sizes); bit++)
+		if (sizes & BIT_ULL(bit))
+			seq_printf(m, " %s",
+				   pt_dump_size(buf, sizeof(buf), BIT_ULL(bit)));
+	seq_puts(m, ", ");
+	pt_dump_print_features(m, common);
 	seq_putc(m, '\n');
 }
 
@@ -321,10 +331,19 @@ struct pt_dump_run {
 struct pt_dump_walk {
 	struct pt_dump_run *run;
 	u64 attr_mask;
+	/* The leaves this walk visited, at most PT_DEBUGFS_SECTION_LEAVES */
+	unsigned int leaves;
 	/* The VA the walk started at; a leaf that starts before is cut */
 	pt_vaddr_t start;
+	/* @run holds a run, begun by this walk or by an earlier one */
 	bool have_run;
 };
+
+/*
+ * A walk of ptdump ended after PT_DEBUGFS_SECTION_LEAVES leaves with its
+ * run still open: the next walk continues the run after its last VA.
+ */
+#define PT_DUMP_SECTION_END 1
 
 static int pt_dump_leaf(void *arg, const struct pt_state *pts, pt_vaddr_t va)
 {
@@ -335,6 +354,7 @@ static int pt_dump_leaf(void *arg, const struct pt_state *pts, pt_vaddr_t va)
 	pt_oaddr_t oa = pt_entry_oa(pts);
 	u64 attrs = pts->entry & walk->attr_mask;
 
+	walk->leaves++;
 	if (va < walk->start) {
 		oa += walk->start - va;
 		va = walk->start;
@@ -349,24 +369,31 @@ static int pt_dump_leaf(void *arg, const struct pt_state *pts, pt_vaddr_t va)
 			.entry_lg2 = entry_lg2,
 		};
 		walk->have_run = true;
-		return 0;
+	} else {
+		if (va != run->last_va + 1 || pts->level != run->level ||
+		    entry_lg2 != run->entry_lg2 || attrs != run->attrs ||
+		    oa != run->oa + (pt_oaddr_t)(va - run->va))
+			return PT_WALK_STOP;
+		run->last_va = last_va;
 	}
-	if (va != run->last_va + 1 || pts->level != run->level ||
-	    entry_lg2 != run->entry_lg2 || attrs != run->attrs ||
-	    oa != run->oa + (pt_oaddr_t)(va - run->va))
-		return PT_WALK_STOP;
-	run->last_va = last_va;
+	if (walk->leaves == PT_DEBUGFS_SECTION_LEAVES)
+		return PT_DUMP_SECTION_END;
 	return 0;
 }
 
 PT_MAKE_LEAF_WALKER(pt_walk_dump, pt_dump_leaf, NULL);
 
 /*
- * The state of one open ptdump file. Each line is found by a fresh walk
+ * The state of one open ptdump file. Each line is found by fresh walks
  * from where the previous one ended, so memory stays this struct however
- * large the table, and seq_file can resume at any line.
+ * large the table, and seq_file can resume at any line. A line takes as
+ * many walks as its run needs, each under its own rcu_read_lock() and of at
+ * most PT_DEBUGFS_SECTION_LEAVES leaves: 16M leaves contiguous in IOVA and
+ * OA are one line, but not one RCU read section.
  */
 struct pt_dump_iter {
+	/* First: the KUnit test finds it in the seq_file's private data */
+	struct pt_dump_sections sections;
 	struct pt_common *common;
 	u64 attr_mask;
 	/* The line number of @run; 0 is the header */
@@ -408,10 +435,20 @@ static bool pt_dump_next_line(struct pt_dump_iter *iter)
 	while (!iter->done) {
 		pt_iommu_va_half(iter->common, iter->half, &first, &last);
 		walk.start = iter->next_va;
+		walk.leaves = 0;
 		rcu_read_lock();
 		ret = pt_iommu_walk_span(iter->common, walk.start, last,
 					 pt_walk_dump, &walk);
 		rcu_read_unlock();
+		iter->sections.count++;
+		iter->sections.most_leaves = max(iter->sections.most_leaves,
+						 walk.leaves);
+		/* The run may go on: walk on from its end, in a new section */
+		if (ret == PT_DUMP_SECTION_END && iter->run.last_va != last) {
+			iter->next_va = iter->run.last_va + 1;
+			cond_resched();
+			continue;
+		}
 		if (!walk.have_run) {
 			pt_dump_enter_half(iter, iter->half + 1);
 			continue;
@@ -462,6 +499,7 @@ static int pt_dump_show(struct seq_file *m, void *v)
 	struct pt_dump_run *run = v;
 	int va_digits;
 	char buf[24];
+	u64 size;
 
 	if (v == SEQ_START_TOKEN) {
 		pt_dump_header(m, iter->common);
@@ -474,10 +512,15 @@ static int pt_dump_show(struct seq_file *m, void *v)
 		va_digits = DIV_ROUND_UP(common->max_vasz_lg2, 4);
 	seq_printf(m, "0x%0*llx-0x%0*llx", va_digits, (u64)run->va, va_digits,
 		   (u64)run->last_va);
-	seq_printf(m, " %5s l%u 0x%0*llx",
-		   pt_dump_size(buf, sizeof(buf),
-				(u64)(run->last_va - run->va) + 1),
-		   run->level, oa_digits, (u64)run->oa);
+	size = (u64)(run->last_va - run->va) + 1;
+	seq_printf(m, " %5s l%u", pt_dump_size(buf, sizeof(buf), size),
+		   run->level);
+	/* Several entries: how many, of what size (a cut one counts) */
+	if (size && size != log2_to_int_t(u64, run->entry_lg2))
+		seq_printf(m, " %llux%s", ((size - 1) >> run->entry_lg2) + 1,
+			   pt_dump_size(buf, sizeof(buf),
+					log2_to_int_t(u64, run->entry_lg2)));
+	seq_printf(m, " 0x%0*llx", oa_digits, (u64)run->oa);
 	pt_dump_print_attrs(m, common, run->attrs);
 	seq_putc(m, '\n');
 	return 0;
@@ -514,12 +557,11 @@ static const struct file_operations pt_dump_fops = {
 
 /*
  * stats: the table pages at each level and the leaves of each size. The
- * walk goes in chunks of leaves, each under its own rcu_read_lock(), so a
- * huge table does not hold up RCU; a table is counted by the chunk that
- * enters it at its first VA, which is exactly once.
+ * walk goes in chunks of PT_DEBUGFS_SECTION_LEAVES leaves, each under its
+ * own rcu_read_lock(), so a huge table does not hold up RCU; a table is
+ * counted by the chunk that enters it at its first VA, which is exactly
+ * once.
  */
-#define PT_STATS_CHUNK 1024
-
 struct pt_stats_walk {
 	unsigned long tables[PT_MAX_LEVELS];
 	unsigned long leaves[BITS_PER_TYPE(u64)];
@@ -547,7 +589,8 @@ static int pt_stats_leaf(void *arg, const struct pt_state *pts, pt_vaddr_t va)
 		return 0;
 	walk->leaves[min_t(unsigned int, entry_lg2,
 			   ARRAY_SIZE(walk->leaves) - 1)]++;
-	if (++walk->chunk_leaves < PT_STATS_CHUNK || last_va == PT_VADDR_MAX)
+	if (++walk->chunk_leaves < PT_DEBUGFS_SECTION_LEAVES ||
+	    last_va == PT_VADDR_MAX)
 		return 0;
 	walk->resume_va = last_va + 1;
 	return PT_WALK_STOP;
@@ -597,22 +640,30 @@ static int pt_stats_show(struct seq_file *m, void *unused)
 	return 0;
 }
 
-static int pt_stats_open(struct inode *inode, struct file *file)
+DEFINE_SHOW_ATTRIBUTE(pt_stats);
+
+/*
+ * info: the directory's name, the format and its features, then what the
+ * IOMMU core knows of the domain's use (pt_iommu_debugfs_show_use())
+ */
+static int pt_info_show(struct seq_file *m, void *unused)
 {
-	return single_open(file, pt_stats_show, inode->i_private);
+	struct pt_iommu *iommu_table = m->private;
+
+	seq_printf(m, "name domain_%d\nformat %s\n",
+		   pt_iommu_debugfs_id(iommu_table), __stringify(PT_FMT));
+	pt_dump_print_features(m, pt_iommu_common(iommu_table));
+	seq_putc(m, '\n');
+	pt_iommu_debugfs_show_use(m, &iommu_table->domain);
+	return 0;
 }
 
-static const struct file_operations pt_stats_fops = {
-	.owner = THIS_MODULE,
-	.open = pt_stats_open,
-	.read = seq_read,
-	.llseek = seq_lseek,
-	.release = single_release,
-};
+DEFINE_SHOW_ATTRIBUTE(pt_info);
 
 static const struct pt_iommu_debugfs_files pt_iommu_debugfs_files = {
 	.ptdump = &pt_dump_fops,
 	.stats = &pt_stats_fops,
+	.info = &pt_info_fops,
 };
 #endif
 
@@ -638,17 +689,19 @@ static void pt_iommu_debug_init(struct pt_iommu *iommu_table, gfp_t gfp)
 
 /*
  * Called first by deinit: after it no reader of the table is left. The
- * debugfs removal waits for readers of the files; the sanitizer forgets the
- * domain, uncounting what is still mapped if the IOMMU core did not already
- * do that when the domain was freed.
+ * sanitizer forgets the domain, uncounting what is still mapped if the
+ * IOMMU core did not already do that when the domain was freed; it may
+ * name the domain by its directory, so the directory goes after. Its
+ * removal waits for the readers of the files, and so may sleep; a table
+ * without a directory takes no lock there.
  */
 static void pt_iommu_debug_deinit(struct pt_iommu *iommu_table)
 {
-#if IS_ENABLED(CONFIG_IOMMU_PT_DEBUGFS)
-	pt_iommu_debugfs_remove(iommu_table);
-#endif
 #if IS_ENABLED(CONFIG_IOMMU_DEBUG_PAGEALLOC)
 	iommu_debug_domain_free(&iommu_table->domain);
+#endif
+#if IS_ENABLED(CONFIG_IOMMU_PT_DEBUGFS)
+	pt_iommu_debugfs_remove(iommu_table);
 #endif
 }
 

@@ -6,22 +6,26 @@
  * table's life, a reader races with mappers, and a table of a million
  * entries streams with a fixed buffer.
  *
- * The files are read through their own file_operations and the kernel's
- * seq_read_iter(), exactly as read(2) on the debugfs file would, in small
+ * The files are opened in debugfs and read as read(2) reads them, through
+ * the proxy debugfs puts in front of their file_operations, often in small
  * reads so that seq_file restarts the walk at many lines.
  */
 #include <kunit/test.h>
 #include <linux/completion.h>
+#include <linux/cred.h>
 #include <linux/debugfs.h>
+#include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/generic_pt/iommu.h>
 #include <linux/iommu.h>
 #include <linux/kthread.h>
 #include <linux/ktime.h>
+#include <linux/mman.h>
+#include <linux/mount.h>
 #include <linux/seq_file.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
-#include <linux/uio.h>
+#include <linux/uaccess.h>
 
 #include "../iommu-pages.h"
 #include "pt_iommu_debugfs.h"
@@ -55,7 +59,7 @@ struct kd_map {
 
 struct kd_case {
 	const char *name;
-	int (*init)(struct kd_domain *kd);
+	int (*init)(struct kd_domain *kd, gfp_t gfp);
 	const struct iommu_domain_ops *ops;
 	const struct kd_map *maps;
 	unsigned int nr_maps;
@@ -78,7 +82,7 @@ static void kd_iotlb_sync(struct iommu_domain *domain,
 
 #define KD_RW (IOMMU_READ | IOMMU_WRITE)
 #if IS_REACHABLE(CONFIG_IOMMU_PT_VTDSS)
-static int kd_init_vtdss(struct kd_domain *kd)
+static int kd_init_vtdss(struct kd_domain *kd, gfp_t gfp)
 {
 	struct pt_iommu_vtdss_cfg cfg = {
 		.common.hw_max_vasz_lg2 = 48,
@@ -86,7 +90,7 @@ static int kd_init_vtdss(struct kd_domain *kd)
 		.top_level = 3,
 	};
 
-	return pt_iommu_vtdss_init(&kd->vtdss, &cfg, GFP_KERNEL);
+	return pt_iommu_vtdss_init(&kd->vtdss, &cfg, gfp);
 }
 
 KD_OPS(vtdss);
@@ -103,7 +107,7 @@ static const struct kd_map vtdss_dump_maps[] = {
 
 static const char vtdss_dump[] =
 	"format vtdss, 4 levels, va 48 bits, oa 52 bits, page sizes 4K 2M 1G, features none\n"
-	"0x000000000000-0x000000001fff    8K l0 0x0000001000000 R W\n"
+	"0x000000000000-0x000000001fff    8K l0 2x4K 0x0000001000000 R W\n"
 	"0x000000002000-0x000000002fff    4K l0 0x0000001002000 R\n"
 	"0x000000003000-0x000000003fff    4K l0 0x0000002000000 R W\n"
 	"0x0000001ff000-0x0000001fffff    4K l0 0x000003ffff000 R W\n"
@@ -130,7 +134,7 @@ static const char vtdss_stats[] =
 #endif
 
 #if IS_REACHABLE(CONFIG_IOMMU_PT_AMDV1)
-static int kd_init_amdv1(struct kd_domain *kd)
+static int kd_init_amdv1(struct kd_domain *kd, gfp_t gfp)
 {
 	struct pt_iommu_amdv1_cfg cfg = {
 		.common.features = BIT(PT_FEAT_AMDV1_FORCE_COHERENCE),
@@ -139,7 +143,7 @@ static int kd_init_amdv1(struct kd_domain *kd)
 		.starting_level = 3,
 	};
 
-	return pt_iommu_amdv1_init(&kd->amdv1, &cfg, GFP_KERNEL);
+	return pt_iommu_amdv1_init(&kd->amdv1, &cfg, gfp);
 }
 
 KD_OPS(amdv1);
@@ -149,6 +153,7 @@ static const struct kd_map amdv1_dump_maps[] = {
 	{ .iova = 0x1000, .pa = 0x101000, .size = SZ_4K, .prot = KD_RW },
 	{ .iova = 0x4000, .pa = 0x104000, .size = SZ_16K, .prot = KD_RW },
 	{ .iova = 0x8000, .pa = 0x108000, .size = SZ_4K, .prot = IOMMU_WRITE },
+	{ .iova = 0x10000, .pa = 0x110000, .size = SZ_8K, .prot = KD_RW },
 	{ .iova = 0x1ff000, .pa = 0x3ff000, .size = SZ_4K, .prot = KD_RW },
 	{ .iova = 0x200000, .pa = 0x400000, .size = SZ_2M, .prot = KD_RW },
 	{ .iova = 0xffffc0000000, .pa = 0x40000000, .size = SZ_1G, .prot = IOMMU_READ },
@@ -156,9 +161,10 @@ static const struct kd_map amdv1_dump_maps[] = {
 
 static const char amdv1_dump[] =
 	"format amdv1, 4 levels, va 48 bits, oa 52 bits, page sizes 4K 8K 16K 32K 64K 128K 256K 512K 1M 2M 4M 8M 16M 32M 64M 128M 256M 512M 1G 2G 4G 8G 16G 32G 64G 128G 256G 1T 2T 4T 8T 16T 32T 64T 128T, features force_fc\n"
-	"0x000000000000-0x000000001fff    8K l0 0x0000000100000 IR IW FC\n"
+	"0x000000000000-0x000000001fff    8K l0 2x4K 0x0000000100000 IR IW FC\n"
 	"0x000000004000-0x000000007fff   16K l0 0x0000000104000 IR IW FC\n"
 	"0x000000008000-0x000000008fff    4K l0 0x0000000108000 IW FC\n"
+	"0x000000010000-0x000000011fff    8K l0 0x0000000110000 IR IW FC\n"
 	"0x0000001ff000-0x0000001fffff    4K l0 0x00000003ff000 IR IW FC\n"
 	"0x000000200000-0x0000003fffff    2M l1 0x0000000400000 IR IW FC\n"
 	"0xffffc0000000-0xffffffffffff    1G l2 0x0000040000000 IR FC\n";
@@ -170,6 +176,7 @@ static const char amdv1_stats[] =
 	"level 1 tables 1\n"
 	"level 0 tables 1\n"
 	"leaves 4K 4\n"
+	"leaves 8K 1\n"
 	"leaves 16K 1\n"
 	"leaves 2M 1\n"
 	"leaves 1G 1\n";
@@ -184,7 +191,7 @@ static const char amdv1_stats[] =
 
 #if IS_REACHABLE(CONFIG_IOMMU_PT_AMDV1)
 /* The iommufd selftest's geometry: three levels of a 2K granule */
-static int kd_init_mock(struct kd_domain *kd)
+static int kd_init_mock(struct kd_domain *kd, gfp_t gfp)
 {
 	struct pt_iommu_mock_cfg cfg = {
 		.common.hw_max_vasz_lg2 = 38,
@@ -192,7 +199,7 @@ static int kd_init_mock(struct kd_domain *kd)
 		.starting_level = 2,
 	};
 
-	return pt_iommu_mock_init(&kd->mock, &cfg, GFP_KERNEL);
+	return pt_iommu_mock_init(&kd->mock, &cfg, gfp);
 }
 
 KD_OPS(mock);
@@ -206,7 +213,7 @@ static const struct kd_map mock_dump_maps[] = {
 
 static const char mock_dump[] =
 	"format mock, 3 levels, va 38 bits, oa 51 bits, page sizes 2K 1M 512M, features none\n"
-	"0x0000000000-0x0000000fff    4K l0 0x0000000000800 IR IW\n"
+	"0x0000000000-0x0000000fff    4K l0 2x2K 0x0000000000800 IR IW\n"
 	"0x0000100000-0x00001fffff    1M l1 0x0000000200000 IR\n"
 	"0x3fe0000000-0x3fffffffff  512M l2 0x0000020000000 IR IW\n";
 
@@ -228,7 +235,7 @@ static const char mock_stats[] =
 #endif
 
 #if IS_REACHABLE(CONFIG_IOMMU_PT_X86_64)
-static int kd_init_x86_64(struct kd_domain *kd)
+static int kd_init_x86_64(struct kd_domain *kd, gfp_t gfp)
 {
 	struct pt_iommu_x86_64_cfg cfg = {
 		.common.features = BIT(PT_FEAT_SIGN_EXTEND),
@@ -237,7 +244,7 @@ static int kd_init_x86_64(struct kd_domain *kd)
 		.top_level = 3,
 	};
 
-	return pt_iommu_x86_64_init(&kd->x86, &cfg, GFP_KERNEL);
+	return pt_iommu_x86_64_init(&kd->x86, &cfg, gfp);
 }
 
 KD_OPS(x86_64);
@@ -274,18 +281,18 @@ static const char x86_64_stats[] =
 #endif
 
 #if IS_REACHABLE(CONFIG_IOMMU_PT_ARMV8)
-static int kd_init_armv8_s1(struct kd_domain *kd)
+static int kd_init_armv8_s1(struct kd_domain *kd, gfp_t gfp)
 {
 	struct pt_iommu_armv8_cfg cfg = {
 		.common.hw_max_vasz_lg2 = 48,
 		.common.hw_max_oasz_lg2 = 48,
 	};
 
-	return pt_iommu_armv8_4k_init(&kd->armv8, &cfg, GFP_KERNEL);
+	return pt_iommu_armv8_4k_init(&kd->armv8, &cfg, gfp);
 }
 
 /* A 40-bit stage 2 starts at level 1 with two concatenated tables */
-static int kd_init_armv8_s2(struct kd_domain *kd)
+static int kd_init_armv8_s2(struct kd_domain *kd, gfp_t gfp)
 {
 	struct pt_iommu_armv8_cfg cfg = {
 		.common.features = BIT(PT_FEAT_ARMV8_S2),
@@ -293,7 +300,7 @@ static int kd_init_armv8_s2(struct kd_domain *kd)
 		.common.hw_max_oasz_lg2 = 40,
 	};
 
-	return pt_iommu_armv8_4k_init(&kd->armv8, &cfg, GFP_KERNEL);
+	return pt_iommu_armv8_4k_init(&kd->armv8, &cfg, gfp);
 }
 
 KD_OPS(armv8_4k);
@@ -310,7 +317,7 @@ static const struct kd_map armv8_s1_dump_maps[] = {
 static const char armv8_s1_dump[] =
 	"format armv8, 4 levels, va 48 bits, oa 48 bits, page sizes 4K 64K 2M 32M 1G 16G, features none\n"
 	"0x000000000000-0x00000000ffff   64K l0 0x000000010000 AP=1 XN=0 AF SH=3 ATTR=1 nG CONT\n"
-	"0x000000010000-0x000000011fff    8K l0 0x000000020000 AP=1 XN=0 AF SH=3 ATTR=1 nG\n"
+	"0x000000010000-0x000000011fff    8K l0 2x4K 0x000000020000 AP=1 XN=0 AF SH=3 ATTR=1 nG\n"
 	"0x000000012000-0x000000012fff    4K l0 0x000000022000 AP=3 XN=0 AF SH=2 ATTR=0 nG\n"
 	"0xffffc0000000-0xffffffffffff    1G l2 0x000080000000 AP=3 XN=3 AF SH=2 ATTR=0 nG\n";
 
@@ -336,7 +343,7 @@ static const struct kd_map armv8_s2_dump_maps[] = {
 
 static const char armv8_s2_dump[] =
 	"format armv8, 3 levels, va 40 bits, oa 40 bits, page sizes 4K 64K 2M 32M 1G 16G, features s2\n"
-	"0x0000000000-0x00003fffff    4M l1 0x0040000000 S2AP=3 XN=0 AF SH=3 MEMATTR=f\n"
+	"0x0000000000-0x00003fffff    4M l1 2x2M 0x0040000000 S2AP=3 XN=0 AF SH=3 MEMATTR=f\n"
 	"0xffc0000000-0xffffffffff    1G l2 0x0000000000 S2AP=1 XN=0 AF SH=2 MEMATTR=5\n";
 
 static const char armv8_s2_stats[] =
@@ -376,13 +383,14 @@ static void kd_deinit(void *data)
 	pt_iommu_deinit(data);
 }
 
-static struct kd_domain *kd_alloc(struct kunit *test, const struct kd_case *c)
+static struct kd_domain *kd_alloc_gfp(struct kunit *test,
+				      const struct kd_case *c, gfp_t gfp)
 {
 	struct kd_domain *kd = kunit_kzalloc(test, sizeof(*kd), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, kd);
 	kd->iommu.nid = NUMA_NO_NODE;
-	KUNIT_ASSERT_EQ(test, c->init(kd), 0);
+	KUNIT_ASSERT_EQ(test, c->init(kd, gfp), 0);
 	kd_dom(kd)->type = IOMMU_DOMAIN_UNMANAGED;
 	kd_dom(kd)->ops = c->ops;
 	KUNIT_ASSERT_EQ(test,
@@ -391,56 +399,112 @@ static struct kd_domain *kd_alloc(struct kunit *test, const struct kd_case *c)
 	return kd;
 }
 
-/* A reader of one of the table's files, as read(2) drives seq_file */
+static struct kd_domain *kd_alloc(struct kunit *test, const struct kd_case *c)
+{
+	return kd_alloc_gfp(test, c, GFP_KERNEL);
+}
+
+/*
+ * A reader of one of the table's files, opened in debugfs as open(2) would
+ * open it: on a mount of debugfs, through the proxy that debugfs puts
+ * between the file and the table's file_operations. The proxy has only
+ * .read, which kernel_read() does not take, so it reads as read(2) does,
+ * into a page of user memory.
+ */
 struct kd_reader {
-	struct inode *inode;
+	struct vfsmount *mnt;
 	struct file *file;
-	const struct file_operations *fops;
+	char __user *ubuf;
 };
 
-static void kd_open(struct kunit *test, struct kd_domain *kd, bool stats,
+/* iommu/domain_<id>/@name, or an error pointer */
+static struct dentry *kd_lookup(struct kd_domain *kd, const char *name)
+{
+	struct dentry *root, *dir, *file = ERR_PTR(-ENOENT);
+	char dir_name[24];
+	int id;
+
+	id = pt_iommu_debugfs_id(&kd->iommu);
+	if (id < 0)
+		return ERR_PTR(id);
+	root = debugfs_lookup("iommu", NULL);
+	if (!root)
+		return ERR_PTR(-ENOENT);
+	snprintf(dir_name, sizeof(dir_name), "domain_%d", id);
+	dir = debugfs_lookup(dir_name, root);
+	if (dir) {
+		file = debugfs_lookup(name, dir) ?: ERR_PTR(-ENOENT);
+		dput(dir);
+	}
+	dput(root);
+	return file;
+}
+
+static void kd_open(struct kunit *test, struct kd_domain *kd, const char *name,
 		    struct kd_reader *r)
 {
-	const struct pt_iommu_debugfs_files *files;
+	/* debugfs is built in: get_fs_type() took no module reference */
+	struct file_system_type *type = get_fs_type("debugfs");
+	struct path path;
 
-	KUNIT_ASSERT_GE_MSG(test, pt_iommu_debugfs_lookup(&kd->iommu, &files),
-			    0, "the table has a debugfs directory");
-	r->fops = stats ? files->stats : files->ptdump;
-	r->inode = kunit_kzalloc(test, sizeof(*r->inode), GFP_KERNEL);
-	r->file = kunit_kzalloc(test, sizeof(*r->file), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, r->inode);
-	KUNIT_ASSERT_NOT_NULL(test, r->file);
-	r->inode->i_private = &kd->iommu;
-	KUNIT_ASSERT_EQ(test, r->fops->open(r->inode, r->file), 0);
+	KUNIT_ASSERT_NOT_NULL(test, type);
+	r->ubuf = (char __user *)kunit_vm_mmap(test, NULL, 0, PAGE_SIZE,
+					       PROT_READ | PROT_WRITE,
+					       MAP_ANONYMOUS | MAP_PRIVATE, 0);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, (void __force *)r->ubuf);
+	path.dentry = kd_lookup(kd, name);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL_MSG(test, path.dentry,
+					 "the table has a debugfs file %s",
+					 name);
+	r->mnt = vfs_kern_mount(type, 0, "debugfs", NULL);
+	if (IS_ERR(r->mnt)) {
+		dput(path.dentry);
+		KUNIT_FAIL_AND_ABORT(test, "mounting debugfs: %ld",
+				     PTR_ERR(r->mnt));
+	}
+	path.mnt = r->mnt;
+	r->file = dentry_open(&path, O_RDONLY, current_cred());
+	dput(path.dentry);
+	if (IS_ERR(r->file)) {
+		mntput(r->mnt);
+		KUNIT_FAIL_AND_ABORT(test, "opening %s: %ld", name,
+				     PTR_ERR(r->file));
+	}
 }
 
-static void kd_close(struct kunit *test, struct kd_reader *r)
+static void kd_close(struct kd_reader *r)
 {
-	r->fops->release(r->inode, r->file);
-	kunit_kfree(test, r->file);
-	kunit_kfree(test, r->inode);
+	/* Released now, not by a work item after the test has freed kd */
+	__fput_sync(r->file);
+	mntput(r->mnt);
 }
 
-/* One read(2) of at most @len bytes at *@pos */
+/* One read(2) of at most @len bytes, at most a page, at *@pos */
 static ssize_t kd_read(struct kd_reader *r, char *buf, size_t len, loff_t *pos)
 {
-	struct kvec kvec = { .iov_base = buf, .iov_len = len };
-	struct iov_iter iter;
-	struct kiocb kiocb;
-	ssize_t ret;
+	ssize_t n;
 
-	init_sync_kiocb(&kiocb, r->file);
-	kiocb.ki_pos = *pos;
-	iov_iter_kvec(&iter, ITER_DEST, &kvec, 1, len);
-	ret = seq_read_iter(&kiocb, &iter);
-	if (ret > 0)
-		*pos = kiocb.ki_pos;
-	return ret;
+	n = r->file->f_op->read(r->file, r->ubuf, min_t(size_t, len, PAGE_SIZE),
+				 pos);
+	if (n > 0 && copy_from_user(buf, r->ubuf, n))
+		return -EFAULT;
+	return n;
+}
+
+/* The seq_file of an open ptdump and its iterator's section counts */
+static struct seq_file *kd_seq(struct kd_reader *r)
+{
+	return r->file->private_data;
+}
+
+static const struct pt_dump_sections *kd_sections(struct kd_reader *r)
+{
+	return kd_seq(r)->private;
 }
 
 /* The whole file, read @chunk bytes at a time */
-static char *kd_read_all(struct kunit *test, struct kd_domain *kd, bool stats,
-			 size_t chunk)
+static char *kd_read_file(struct kunit *test, struct kd_domain *kd,
+			  const char *name, size_t chunk)
 {
 	/* Every expected text is well under a page */
 	size_t size = PAGE_SIZE + chunk, len = 0;
@@ -451,16 +515,28 @@ static char *kd_read_all(struct kunit *test, struct kd_domain *kd, bool stats,
 
 	text = kunit_kzalloc(test, size, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, text);
-	kd_open(test, kd, stats, &r);
+	kd_open(test, kd, name, &r);
 	do {
-		KUNIT_ASSERT_LE(test, len, PAGE_SIZE);
+		if (len > PAGE_SIZE) {
+			kd_close(&r);
+			KUNIT_FAIL_AND_ABORT(test, "%s is over a page", name);
+		}
 		n = kd_read(&r, text + len, chunk, &pos);
-		KUNIT_ASSERT_GE(test, n, 0);
+		if (n < 0) {
+			kd_close(&r);
+			KUNIT_FAIL_AND_ABORT(test, "reading %s: %zd", name, n);
+		}
 		len += n;
 	} while (n);
-	kd_close(test, &r);
+	kd_close(&r);
 	text[len] = 0;
 	return text;
+}
+
+static char *kd_read_all(struct kunit *test, struct kd_domain *kd, bool stats,
+			 size_t chunk)
+{
+	return kd_read_file(test, kd, stats ? "stats" : "ptdump", chunk);
 }
 
 static void kd_map_all(struct kunit *test, struct kd_domain *kd,
@@ -516,37 +592,139 @@ static void test_dump_empty(struct kunit *test)
 /* iommu/domain_<id>/ exists, root only, from init to deinit */
 static void test_debugfs_dir(struct kunit *test)
 {
+	static const char *const names[] = { "ptdump", "stats", "info" };
 	const struct kd_case *c = test->param_value;
-	const struct pt_iommu_debugfs_files *files;
 	struct kd_domain *kd = kd_alloc(test, c);
 	struct dentry *root, *dir, *file;
+	unsigned int i;
 	char name[24];
 	int id;
 
-	id = pt_iommu_debugfs_lookup(&kd->iommu, &files);
+	id = pt_iommu_debugfs_id(&kd->iommu);
 	KUNIT_ASSERT_GE(test, id, 0);
+	for (i = 0; i != ARRAY_SIZE(names); i++) {
+		file = kd_lookup(kd, names[i]);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL_MSG(test, file, "%s", names[i]);
+		KUNIT_EXPECT_EQ_MSG(test, d_inode(file)->i_mode,
+				    S_IFREG | 0400, "%s", names[i]);
+		dput(file);
+	}
+
+	kunit_release_action(test, kd_deinit, &kd->iommu);
+	KUNIT_EXPECT_EQ(test, pt_iommu_debugfs_id(&kd->iommu), -ENOENT);
 	root = debugfs_lookup("iommu", NULL);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, root);
 	snprintf(name, sizeof(name), "domain_%d", id);
 	dir = debugfs_lookup(name, root);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dir);
-	file = debugfs_lookup("ptdump", dir);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, file);
-	KUNIT_EXPECT_EQ(test, d_inode(file)->i_mode, S_IFREG | 0400);
-	dput(file);
-	file = debugfs_lookup("stats", dir);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, file);
-	KUNIT_EXPECT_EQ(test, d_inode(file)->i_mode, S_IFREG | 0400);
-	dput(file);
-	dput(dir);
-
-	kunit_release_action(test, kd_deinit, &kd->iommu);
-	KUNIT_EXPECT_EQ(test, pt_iommu_debugfs_lookup(&kd->iommu, &files),
-			-ENOENT);
-	dir = debugfs_lookup(name, root);
 	KUNIT_EXPECT_NULL_MSG(test, dir, "%s is gone after deinit", name);
 	dput(dir);
 	dput(root);
+}
+
+/*
+ * A file stays open while its domain is freed: the free waits for no
+ * reader, reads after it fail with -EIO, and nothing reads freed memory
+ * (KASAN would fail the test).
+ */
+static void test_debugfs_open_across_free(struct kunit *test)
+{
+	static const char *const names[] = { "ptdump", "stats", "info" };
+	const struct kd_case *c = test->param_value;
+	struct kd_reader r[ARRAY_SIZE(names)];
+	struct kd_domain *kd = kd_alloc(test, c);
+	loff_t pos[ARRAY_SIZE(names)] = {};
+	bool open[ARRAY_SIZE(names)] = {};
+	struct dentry *file;
+	unsigned int i;
+	char buf[16];
+
+	kd_map_all(test, kd, c);
+	for (i = 0; i != ARRAY_SIZE(names); i++) {
+		file = kd_lookup(kd, names[i]);
+		if (IS_ERR(file)) {
+			KUNIT_FAIL(test, "no file %s", names[i]);
+			continue;
+		}
+		dput(file);
+		kd_open(test, kd, names[i], &r[i]);
+		open[i] = true;
+		/* Part of the first line: the iterator holds a position */
+		KUNIT_EXPECT_EQ_MSG(test,
+				    kd_read(&r[i], buf, sizeof(buf), &pos[i]),
+				    sizeof(buf), "%s", names[i]);
+	}
+	kunit_release_action(test, kd_deinit, &kd->iommu);
+	for (i = 0; i != ARRAY_SIZE(names); i++) {
+		if (!open[i])
+			continue;
+		KUNIT_EXPECT_EQ_MSG(test,
+				    kd_read(&r[i], buf, sizeof(buf), &pos[i]),
+				    -EIO, "%s", names[i]);
+		kd_close(&r[i]);
+	}
+}
+
+struct kd_deinit_thread {
+	struct kd_domain *kd;
+	struct completion done;
+};
+
+static int kd_deinit_fn(void *data)
+{
+	struct kd_deinit_thread *t = data;
+
+	pt_iommu_deinit(&t->kd->iommu);
+	complete(&t->done);
+	return 0;
+}
+
+/*
+ * A table made where it could not sleep has no directory; its deinit takes
+ * no lock of the directories, so it does not wait while another table's
+ * directory is being made.
+ */
+static void test_debugfs_no_dir_no_lock(struct kunit *test)
+{
+	const struct kd_case *c = test->param_value;
+	struct kd_deinit_thread t = {};
+	struct task_struct *task;
+	bool finished;
+
+	t.kd = kd_alloc_gfp(test, c, GFP_ATOMIC);
+	KUNIT_ASSERT_EQ(test, pt_iommu_debugfs_id(&t.kd->iommu), -ENOENT);
+	/* The thread frees it */
+	kunit_remove_action(test, kd_deinit, &t.kd->iommu);
+	init_completion(&t.done);
+	pt_iommu_debugfs_hold_lock(true);
+	task = kthread_run(kd_deinit_fn, &t, "kd_deinit");
+	if (IS_ERR(task)) {
+		pt_iommu_debugfs_hold_lock(false);
+		KUNIT_FAIL_AND_ABORT(test, "kthread_run: %ld", PTR_ERR(task));
+	}
+	finished = wait_for_completion_timeout(&t.done, 2 * HZ);
+	pt_iommu_debugfs_hold_lock(false);
+	/* A deinit that waited for the lock has it now */
+	if (!finished)
+		wait_for_completion(&t.done);
+	KUNIT_EXPECT_TRUE_MSG(test, finished,
+			      "deinit waited for the directories' lock");
+}
+
+/* A freed domain's id is not the next domain's */
+static void test_debugfs_id_cyclic(struct kunit *test)
+{
+	const struct kd_case *c = test->param_value;
+	struct kd_domain *kd = kd_alloc(test, c);
+	int first, second;
+
+	first = pt_iommu_debugfs_id(&kd->iommu);
+	KUNIT_ASSERT_GE(test, first, 0);
+	kunit_release_action(test, kd_deinit, &kd->iommu);
+	kd = kd_alloc(test, c);
+	second = pt_iommu_debugfs_id(&kd->iommu);
+	KUNIT_ASSERT_GE(test, second, 0);
+	KUNIT_EXPECT_NE_MSG(test, second, first,
+			    "domain_%d was given again at once", first);
 }
 
 /* ------------------------------------------------------- a live table */
@@ -689,7 +867,7 @@ static void test_dump_million(struct kunit *test)
 	}
 	map_ns = ktime_get_ns() - start;
 
-	kd_open(test, kd, false, &r);
+	kd_open(test, kd, "ptdump", &r);
 	start = ktime_get_ns();
 	do {
 		n = kd_read(&r, buf, PAGE_SIZE, &pos);
@@ -700,19 +878,131 @@ static void test_dump_million(struct kunit *test)
 	kunit_info(test, "%s: %lu entries mapped in %llu ms, dumped in %llu ms (%lld bytes, %lu lines)\n",
 		   c->name, KD_MILLION, div_u64(map_ns, NSEC_PER_MSEC),
 		   div_u64(ktime_get_ns() - start, NSEC_PER_MSEC), pos, lines);
-	KUNIT_EXPECT_EQ_MSG(test,
-			    ((struct seq_file *)r.file->private_data)->size,
-			    PAGE_SIZE, "the seq_file buffer never grew");
-	kd_close(test, &r);
+	KUNIT_EXPECT_EQ_MSG(test, kd_seq(&r)->size, PAGE_SIZE,
+			    "the seq_file buffer never grew");
+	kd_close(&r);
 	KUNIT_EXPECT_EQ(test, lines, KD_MILLION + 1);
 	KUNIT_EXPECT_EQ(test, iommu_unmap(kd_dom(kd), 0, KD_MILLION * granule),
 			KD_MILLION * granule);
+}
+
+/*
+ * Runs of leaves contiguous in IOVA and OA, some several times longer than
+ * a read section, each after a hole of one leaf: each run is one line, and
+ * no rcu_read_lock() section of the reader visits more than
+ * PT_DEBUGFS_SECTION_LEAVES leaves.
+ */
+static void test_dump_long_runs(struct kunit *test)
+{
+	static const unsigned long runs[] = {
+		3 * PT_DEBUGFS_SECTION_LEAVES + 5,
+		PT_DEBUGFS_SECTION_LEAVES,
+		1,
+		PT_DEBUGFS_SECTION_LEAVES + 1,
+	};
+	const struct kd_case *c = test->param_value;
+	struct kd_domain *kd = kd_alloc(test, c);
+	u64 granule = 1ULL << __ffs(kd_dom(kd)->pgsize_bitmap);
+	/* OA - IOVA is an odd number of granules: every leaf is a granule */
+	u64 iova = 0, oa_offset = SZ_1G + granule, first, last;
+	const struct pt_dump_sections *sections;
+	unsigned int i, lines = 0;
+	struct kd_reader r;
+	loff_t pos = 0;
+	const char *p;
+	char *text;
+	ssize_t n;
+
+	for (i = 0; i != ARRAY_SIZE(runs); i++) {
+		KUNIT_ASSERT_EQ(test,
+				iommu_map(kd_dom(kd), iova, iova + oa_offset,
+					  runs[i] * granule, KD_RW, GFP_KERNEL),
+				0);
+		iova += (runs[i] + 1) * granule;
+	}
+
+	text = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, text);
+	kd_open(test, kd, "ptdump", &r);
+	n = kd_read(&r, text, PAGE_SIZE - 1, &pos);
+	KUNIT_EXPECT_EQ(test, kd_read(&r, text, 0, &pos), 0);
+	sections = kd_sections(&r);
+	KUNIT_EXPECT_GT(test, sections->count, 0);
+	KUNIT_EXPECT_LE_MSG(test, sections->most_leaves,
+			    PT_DEBUGFS_SECTION_LEAVES,
+			    "leaves walked in one rcu_read_lock() section");
+	kunit_info(test, "%lu sections, up to %u leaves each\n",
+		   sections->count, sections->most_leaves);
+	kd_close(&r);
+	KUNIT_ASSERT_GT(test, n, 0);
+	text[n] = 0;
+
+	iova = 0;
+	for (p = strchr(text, '\n'); p && p[1]; p = strchr(p + 1, '\n')) {
+		if (lines == ARRAY_SIZE(runs)) {
+			KUNIT_FAIL(test, "a line too many: %s", p + 1);
+			break;
+		}
+		KUNIT_ASSERT_EQ(test, sscanf(p + 1, "0x%llx-0x%llx", &first,
+					     &last), 2);
+		KUNIT_EXPECT_EQ_MSG(test, first, iova, "line %u", lines + 1);
+		KUNIT_EXPECT_EQ_MSG(test, last,
+				    iova + runs[lines] * granule - 1,
+				    "line %u", lines + 1);
+		iova += (runs[lines] + 1) * granule;
+		lines++;
+	}
+	KUNIT_EXPECT_EQ_MSG(test, lines, ARRAY_SIZE(runs), "%s", text);
+}
+
+/* The text of info for a domain of @c with no device attached */
+static char *kd_expected_info(struct kunit *test, const struct kd_case *c,
+			      int id, const char *type, const char *owner)
+{
+	const char *header_end = strchr(c->dump, '\n');
+	const char *features = strstr(c->dump, ", features ");
+	char *text;
+
+	KUNIT_ASSERT_TRUE(test,
+			  header_end && features && features < header_end);
+	features += strlen(", features ");
+	text = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, text);
+	snprintf(text, PAGE_SIZE,
+		 "name domain_%d\nformat %.*s\nfeatures %.*s\ntype %s\nowner %s\n",
+		 id, (int)strcspn(c->dump + 7, ","), c->dump + 7,
+		 (int)(header_end - features), features, type, owner);
+	return text;
+}
+
+/* info: what the domain is and who uses it */
+static void test_debugfs_info(struct kunit *test)
+{
+	const struct kd_case *c = test->param_value;
+	struct kd_domain *kd = kd_alloc(test, c);
+	int id = pt_iommu_debugfs_id(&kd->iommu);
+
+	KUNIT_ASSERT_GE(test, id, 0);
+	KUNIT_EXPECT_STREQ(test, kd_read_file(test, kd, "info", 7),
+			   kd_expected_info(test, c, id, "unmanaged",
+					    "none (no device attached)"));
+	kd_dom(kd)->type = IOMMU_DOMAIN_DMA;
+	KUNIT_EXPECT_STREQ(test, kd_read_file(test, kd, "info", 4000),
+			   kd_expected_info(test, c, id, "dma", "dma-api"));
+	kd_dom(kd)->type = IOMMU_DOMAIN_DMA_FQ;
+	KUNIT_EXPECT_STREQ(test, kd_read_file(test, kd, "info", 4000),
+			   kd_expected_info(test, c, id, "dma-fq", "dma-api"));
 }
 
 static struct kunit_case pt_dump_test_cases[] = {
 	KUNIT_CASE_PARAM(test_dump_text, kd_gen_params),
 	KUNIT_CASE_PARAM(test_dump_empty, kd_gen_params),
 	KUNIT_CASE_PARAM(test_debugfs_dir, kd_gen_params),
+	KUNIT_CASE_PARAM(test_debugfs_open_across_free, kd_gen_params),
+	KUNIT_CASE_PARAM(test_debugfs_no_dir_no_lock, kd_gen_params),
+	KUNIT_CASE_PARAM(test_debugfs_id_cyclic, kd_gen_params),
+	KUNIT_CASE_PARAM(test_debugfs_info, kd_gen_params),
+	KUNIT_CASE_PARAM(test_dump_long_runs, kd_gen_params),
 	KUNIT_CASE_PARAM(test_dump_concurrent, kd_gen_params),
 	KUNIT_CASE_SLOW(test_dump_million),
 	{}

@@ -15,6 +15,7 @@
 
 struct pt_iommu_ops;
 struct pt_iommu_driver_ops;
+struct pt_iommu_debugfs;
 
 /**
  * DOC: IOMMU page tables
@@ -66,12 +67,17 @@ struct pt_iommu_driver_ops;
  * @driver_ops: Callbacks into the driver, set before init; only needed for
  *     %PT_FEAT_DYNAMIC_TOP
  * @nid: NUMA node to allocate table memory on, or NUMA_NO_NODE
+ * @debugfs: With %CONFIG_IOMMU_PT_DEBUGFS, the table's directory in
+ *     debugfs, or NULL; see pt_iommu_debugfs_id()
  */
 struct pt_iommu {
 	struct iommu_domain domain;
 	const struct pt_iommu_ops *ops;
 	const struct pt_iommu_driver_ops *driver_ops;
 	int nid;
+#if IS_ENABLED(CONFIG_IOMMU_PT_DEBUGFS)
+	struct pt_iommu_debugfs *debugfs;
+#endif
 };
 
 /**
@@ -119,12 +125,26 @@ struct pt_iommu_driver_ops {
  *
  * Safe on a zeroed &struct pt_iommu that was never initialised and after a
  * failed init, so a driver can use it on every error path.
+ *
+ * Context: process context: it may sleep. With %CONFIG_IOMMU_PT_DEBUGFS it
+ * waits for the readers of the table's debugfs files; a table made where
+ * the gfp of init did not allow sleeping has no directory, and its deinit
+ * takes no lock for it.
  */
 static inline void pt_iommu_deinit(struct pt_iommu *iommu_table)
 {
 	if (iommu_table->ops)
 		iommu_table->ops->deinit(iommu_table);
 }
+
+#if IS_ENABLED(CONFIG_IOMMU_PT_DEBUGFS)
+int pt_iommu_debugfs_id(const struct pt_iommu *iommu_table);
+#else
+static inline int pt_iommu_debugfs_id(const struct pt_iommu *iommu_table)
+{
+	return -ENOENT;
+}
+#endif
 
 /**
  * struct pt_iommu_cfg - What the driver asks of a table
