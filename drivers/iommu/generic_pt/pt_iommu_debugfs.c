@@ -69,21 +69,25 @@ static struct pt_iommu_debugfs *pt_iommu_debugfs_find(struct pt_iommu *table)
  * an error of the table: it just has no directory.
  *
  * Context: process context; may sleep.
+ * Return: the id, which IOMMU_DEBUG_PAGEALLOC reports name the domain by,
+ * or a negative errno if the table has no directory.
  */
-void pt_iommu_debugfs_add(struct pt_iommu *iommu_table,
-			  const struct pt_iommu_debugfs_files *files)
+int pt_iommu_debugfs_add(struct pt_iommu *iommu_table,
+			 const struct pt_iommu_debugfs_files *files)
 {
 	struct pt_iommu_debugfs *dbg;
 	struct dentry *root;
 	char name[24];
+	int id;
 
 	dbg = kzalloc(sizeof(*dbg), GFP_KERNEL);
 	if (!dbg)
-		return;
+		return -ENOMEM;
 	dbg->id = ida_alloc(&pt_iommu_debugfs_ids, GFP_KERNEL);
 	if (dbg->id < 0) {
+		id = dbg->id;
 		kfree(dbg);
-		return;
+		return id;
 	}
 	dbg->iommu_table = iommu_table;
 	dbg->files = files;
@@ -98,7 +102,9 @@ void pt_iommu_debugfs_add(struct pt_iommu *iommu_table,
 			    files->stats);
 	hash_add(pt_iommu_debugfs_tables, &dbg->node,
 		 (unsigned long)iommu_table);
+	id = dbg->id;
 	mutex_unlock(&pt_iommu_debugfs_lock);
+	return id;
 }
 EXPORT_SYMBOL_GPL(pt_iommu_debugfs_add);
 

@@ -23,8 +23,8 @@ struct pt_iommu_debugfs_files {
 	const struct file_operations *stats;
 };
 
-void pt_iommu_debugfs_add(struct pt_iommu *iommu_table,
-			  const struct pt_iommu_debugfs_files *files);
+int pt_iommu_debugfs_add(struct pt_iommu *iommu_table,
+			 const struct pt_iommu_debugfs_files *files);
 void pt_iommu_debugfs_remove(struct pt_iommu *iommu_table);
 
 #if IS_ENABLED(CONFIG_KUNIT)
