@@ -18,6 +18,7 @@
 #include <kunit/device.h>
 #include <kunit/test.h>
 #include <linux/debugfs.h>
+#include <linux/hugetlb.h>
 #include <linux/generic_pt/iommu.h>
 #include <linux/iommu.h>
 #include <linux/iommu-debug-pagealloc.h>
@@ -647,6 +648,37 @@ static void test_unmap_key_flips(struct kunit *test)
 	iommu_domain_free(domain);
 }
 
+/* Mapped while it was free: reported when handed out again */
+static void test_mapped_while_free(struct kunit *test)
+{
+	struct test_ctx *ctx = test->priv;
+	struct iommu_domain *domain = mock_domain_alloc(test);
+	struct page *page = alloc_page(GFP_KERNEL);
+	struct page *again;
+	unsigned long pfn;
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	pfn = page_to_pfn(page);
+	__free_page(page);
+	KUNIT_ASSERT_EQ(test, iommu_map(domain, TEST_IOVA, PFN_PHYS(pfn),
+					SZ_4K, IOMMU_READ, GFP_KERNEL), 0);
+	again = alloc_page(GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, again);
+	if (page_to_pfn(again) != pfn) {
+		iommu_unmap(domain, TEST_IOVA, SZ_4K);
+		__free_page(again);
+		iommu_domain_free(domain);
+		kunit_skip(test, "the allocator handed out another page");
+	}
+	KUNIT_EXPECT_EQ_MSG(test, ctx->nr_reports, 1,
+			    "a mapped page handed out again is reported");
+	KUNIT_EXPECT_EQ(test, ctx->last.pfn, pfn);
+	KUNIT_EXPECT_EQ(test, iommu_unmap(domain, TEST_IOVA, SZ_4K), SZ_4K);
+	__free_page(again);
+	KUNIT_EXPECT_EQ(test, ctx->nr_reports, 1);
+	iommu_domain_free(domain);
+}
+
 /* A count that would wrap to zero stays at its largest value instead */
 static void test_count_saturates(struct kunit *test)
 {
@@ -769,6 +801,49 @@ static void test_report_names_domain(struct kunit *test)
 	iommu_domain_free(domain);
 }
 
+#if IS_ENABLED(CONFIG_HUGETLB_PAGE)
+/*
+ * A huge page going back to the pool never reaches the page allocator's
+ * free path: it is checked where the pool takes it back. Needs a page in
+ * the pool: boot with hugepages=1 or more.
+ */
+static void test_hugetlb_pool_free(struct kunit *test)
+{
+	struct test_ctx *ctx = test->priv;
+	struct iommu_domain *domain;
+	struct folio *folio;
+	unsigned long pfn;
+
+	if (!ctx->walkable || ctx->shift != 12)
+		kunit_skip(test, "one domain kind is enough");
+	if (!hugepages_supported() || !default_hstate.max_huge_pages)
+		kunit_skip(test, "no huge page pool: boot with hugepages=1");
+	folio = alloc_hugetlb_folio_nodemask(&default_hstate, NUMA_NO_NODE,
+					     NULL, GFP_KERNEL, false);
+	KUNIT_ASSERT_NOT_NULL(test, folio);
+	if (folio_test_hugetlb_temporary(folio)) {
+		folio_put(folio);
+		kunit_skip(test, "the pool had no free huge page");
+	}
+	pfn = folio_pfn(folio);
+	domain = mock_domain_alloc(test);
+	KUNIT_ASSERT_EQ(test, iommu_map(domain, TEST_IOVA2, PFN_PHYS(pfn),
+					SZ_64K, IOMMU_READ, GFP_KERNEL), 0);
+	folio_put(folio);
+	KUNIT_EXPECT_EQ_MSG(test, ctx->nr_reports, 1,
+			    "a mapped huge page given back to the pool is reported");
+	KUNIT_EXPECT_EQ(test, ctx->last.pfn, pfn);
+	KUNIT_EXPECT_EQ(test, ctx->last.nr_mapped, 16);
+	KUNIT_EXPECT_EQ(test, iommu_unmap(domain, TEST_IOVA2, SZ_64K), SZ_64K);
+	iommu_domain_free(domain);
+}
+#else
+static void test_hugetlb_pool_free(struct kunit *test)
+{
+	kunit_skip(test, "needs CONFIG_HUGETLB_PAGE");
+}
+#endif
+
 static const struct mock_param mock_params[] = {
 	{ .walkable = false, .shift = 12, .name = "iova_to_phys" },
 	{ .walkable = true, .shift = 12, .name = "walk" },
@@ -841,9 +916,11 @@ static struct kunit_case iommu_debug_test_cases[] = {
 	KUNIT_CASE_PARAM(test_report_forgets, mock_gen_params),
 	KUNIT_CASE_PARAM(test_reports_ratelimited, mock_gen_params),
 	KUNIT_CASE_PARAM(test_unmap_key_flips, mock_gen_params),
+	KUNIT_CASE_PARAM(test_mapped_while_free, mock_gen_params),
 	KUNIT_CASE_PARAM(test_count_saturates, mock_gen_params),
 	KUNIT_CASE_PARAM(test_underflow_keeps_count, mock_gen_params),
 	KUNIT_CASE_PARAM(test_report_names_domain, mock_gen_params),
+	KUNIT_CASE_PARAM(test_hugetlb_pool_free, mock_gen_params),
 	{}
 };
 
