@@ -831,13 +831,14 @@ static void iommu_debug_drop_domain(struct iommu_debug_domain *dd)
 		iommu_debug_walk_leaves(domain, NULL, first, last,
 					iommu_debug_drop_leaf, &drop);
 	}
+	/* Hosts that drop many such domains (VFIO) would flood the log */
 	if (drop.cnt.units >= drop.units)
-		pr_info("%s freed with %llu bytes of pages still mapped: uncounted\n",
-			name, report.bytes);
+		pr_info_ratelimited("%s freed with %llu bytes of pages still mapped: uncounted\n",
+				    name, report.bytes);
 	else
-		pr_warn("%s freed with %llu bytes of pages still mapped, of which %llu could not be found: they stay counted\n",
-			name, report.bytes,
-			units_to_bytes(drop.units - drop.cnt.units));
+		pr_warn_ratelimited("%s freed with %llu bytes of pages still mapped, of which %llu could not be found: they stay counted\n",
+				    name, report.bytes,
+				    units_to_bytes(drop.units - drop.cnt.units));
 	iommu_debug_call_hook(&report);
 }
 
