@@ -8,17 +8,22 @@
  * with a domain the sanitizer can walk (as a generic page table domain will
  * be) and with one it can only read through iova_to_phys(), each with a 4 KiB
  * granule and with a 2 KiB one (as the iommufd selftest's mock domain has),
- * which counts a fully mapped 4 KiB page twice.
+ * whose two halves of a 4 KiB page are mapped apart. Counts are read in bytes:
+ * how much of a page mappings reach, summed over the mappings.
  *
  * A second suite does the same through domains on the generic page table,
  * the AMD v1 format and the iommufd mock format with its 2 KiB granule,
  * which hand the sanitizer their own table walk when they are initialised.
  */
+#include <kunit/device.h>
 #include <kunit/test.h>
+#include <linux/debugfs.h>
+#include <linux/hugetlb.h>
 #include <linux/generic_pt/iommu.h>
 #include <linux/iommu.h>
 #include <linux/iommu-debug-pagealloc.h>
 #include <linux/mm.h>
+#include <linux/ratelimit.h>
 #include <linux/sizes.h>
 #include <linux/xarray.h>
 
@@ -48,11 +53,20 @@ struct mock_param {
 struct test_ctx {
 	bool walkable;
 	unsigned int shift;
-	/* The count of a page that one mapping covers whole */
+	/* The count of a page that one mapping covers whole, in bytes */
 	int unit;
 	int was_enabled;
+	int next_id;
+	/* Reports of pages freed or handed out mapped, printed or not */
 	unsigned int nr_reports;
+	unsigned int nr_printed;
+	unsigned int nr_underflows;
+	unsigned int nr_overflows;
+	unsigned int nr_domains_freed;
 	struct iommu_debug_report last;
+	struct iommu_debug_report last_warning;
+	struct iommu_debug_report last_domain_freed;
+	char text[512];
 };
 
 static struct mock_domain *to_mock(struct iommu_domain *domain)
@@ -190,9 +204,11 @@ static struct iommu_domain *mock_domain_alloc(struct kunit *test)
 	md->domain.geometry.aperture_start = 0;
 	md->domain.geometry.aperture_end = SZ_4G - 1;
 	md->domain.geometry.force_aperture = true;
+	/* A walkable mock plays a generic page table: it has an id too */
 	if (ctx->walkable)
 		KUNIT_ASSERT_EQ(test, iommu_debug_domain_set_ops(&md->domain,
-								 &mock_debug_ops), 0);
+								 &mock_debug_ops,
+								 ctx->next_id++), 0);
 	return &md->domain;
 }
 
@@ -200,13 +216,35 @@ static void record_report(const struct iommu_debug_report *report, void *priv)
 {
 	struct test_ctx *ctx = priv;
 
-	ctx->nr_reports++;
-	ctx->last = *report;
+	switch (report->event) {
+	case IOMMU_DEBUG_FREED_MAPPED:
+	case IOMMU_DEBUG_ALLOCATED_MAPPED:
+		ctx->nr_reports++;
+		ctx->nr_printed += report->printed;
+		ctx->last = *report;
+		ctx->text[0] = 0;
+		if (report->text)
+			strscpy(ctx->text, report->text, sizeof(ctx->text));
+		ctx->last.text = ctx->text;
+		break;
+	case IOMMU_DEBUG_UNDERFLOW:
+		ctx->nr_underflows++;
+		ctx->last_warning = *report;
+		break;
+	case IOMMU_DEBUG_OVERFLOW:
+		ctx->nr_overflows++;
+		ctx->last_warning = *report;
+		break;
+	case IOMMU_DEBUG_DOMAIN_FREED:
+		ctx->nr_domains_freed++;
+		ctx->last_domain_freed = *report;
+		break;
+	}
 }
 
-static int count_of(struct page *page)
+static long long count_of(struct page *page)
 {
-	return iommu_debug_page_count(page);
+	return iommu_debug_page_bytes(page);
 }
 
 static void expect_counts(struct kunit *test, struct page *page,
@@ -239,12 +277,13 @@ static void test_map_then_free(struct kunit *test)
 	KUNIT_EXPECT_EQ_MSG(test, ctx->nr_reports, 1,
 			    "freeing a mapped page gives exactly one report");
 	KUNIT_EXPECT_EQ(test, ctx->last.pfn, pfn);
-	KUNIT_EXPECT_EQ(test, ctx->last.count, ctx->unit);
+	KUNIT_EXPECT_EQ(test, ctx->last.bytes, ctx->unit);
 	KUNIT_EXPECT_EQ(test, ctx->last.nr_mapped, 1);
 	KUNIT_EXPECT_PTR_EQ(test, ctx->last.domain, domain);
 	KUNIT_EXPECT_EQ(test, ctx->last.iova, TEST_IOVA);
 
-	/* The report changed nothing: the unmap still finds its count */
+	/* The report forgot the count; the unmap takes it back quietly */
+	KUNIT_EXPECT_EQ(test, count_of(pfn_to_page(pfn)), 0);
 	KUNIT_EXPECT_EQ(test, iommu_unmap(domain, TEST_IOVA, SZ_4K), SZ_4K);
 	KUNIT_EXPECT_EQ(test, count_of(pfn_to_page(pfn)), 0);
 	iommu_domain_free(domain);
@@ -396,7 +435,7 @@ static void test_two_domains(struct kunit *test)
 
 	__free_page(page);
 	KUNIT_EXPECT_EQ(test, ctx->nr_reports, 1);
-	KUNIT_EXPECT_EQ(test, ctx->last.count, ctx->unit);
+	KUNIT_EXPECT_EQ(test, ctx->last.bytes, ctx->unit);
 	KUNIT_EXPECT_PTR_EQ(test, ctx->last.domain, b);
 	KUNIT_EXPECT_EQ(test, ctx->last.iova, TEST_IOVA2);
 
@@ -460,25 +499,36 @@ static void test_switched_off(struct kunit *test)
 	/* Switched on again, so that the free forgets the domain */
 	iommu_debug_pagealloc_set_enabled(true);
 	iommu_domain_free(domain);
+	KUNIT_EXPECT_EQ(test, ctx->nr_domains_freed, 0);
 }
 
-/* A domain freed with mappings left no longer reaches them */
+/*
+ * A domain freed with mappings left (as VFIO drops one of its domains) no
+ * longer reaches them: their counts go, by the domain's walk or by
+ * iova_to_phys() over what it mapped, and the free is said once.
+ */
 static void test_domain_free(struct kunit *test)
 {
 	struct test_ctx *ctx = test->priv;
 	struct iommu_domain *domain;
 	struct page *page;
 
-	if (!ctx->walkable)
-		kunit_skip(test, "needs a domain whose table can be walked");
 	domain = mock_domain_alloc(test);
-	page = alloc_page(GFP_KERNEL);
+	page = alloc_pages(GFP_KERNEL, 1);
 	KUNIT_ASSERT_NOT_NULL(test, page);
 	KUNIT_ASSERT_EQ(test, iommu_map(domain, TEST_IOVA, page_to_phys(page),
 					SZ_4K, IOMMU_READ, GFP_KERNEL), 0);
+	KUNIT_ASSERT_EQ(test, iommu_map(domain, TEST_IOVA2,
+					page_to_phys(page + 1), SZ_4K,
+					IOMMU_READ, GFP_KERNEL), 0);
 	iommu_domain_free(domain);
-	KUNIT_EXPECT_EQ(test, count_of(page), 0);
-	__free_page(page);
+	KUNIT_EXPECT_EQ_MSG(test, count_of(page), 0,
+			    "the free of the domain drops its counts");
+	KUNIT_EXPECT_EQ(test, count_of(page + 1), 0);
+	KUNIT_EXPECT_EQ(test, ctx->nr_domains_freed, 1);
+	KUNIT_EXPECT_EQ(test, ctx->last_domain_freed.bytes, 2 * SZ_4K);
+	KUNIT_EXPECT_PTR_EQ(test, ctx->last_domain_freed.domain, domain);
+	__free_pages(page, 1);
 	KUNIT_EXPECT_EQ(test, ctx->nr_reports, 0);
 }
 
@@ -497,19 +547,302 @@ static void test_sub_page_granule(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, page);
 	KUNIT_ASSERT_EQ(test, iommu_map(domain, TEST_IOVA, page_to_phys(page),
 					granule, IOMMU_READ, GFP_KERNEL), 0);
-	KUNIT_EXPECT_EQ(test, count_of(page), 1);
+	KUNIT_EXPECT_EQ(test, count_of(page), granule);
 	KUNIT_ASSERT_EQ(test, iommu_map(domain, TEST_IOVA2,
 					page_to_phys(page) + granule, granule,
 					IOMMU_READ, GFP_KERNEL), 0);
-	KUNIT_EXPECT_EQ(test, count_of(page), 2);
+	KUNIT_EXPECT_EQ(test, count_of(page), 2 * granule);
 	KUNIT_EXPECT_EQ(test, iommu_unmap(domain, TEST_IOVA, granule), granule);
-	KUNIT_EXPECT_EQ(test, count_of(page), 1);
+	KUNIT_EXPECT_EQ(test, count_of(page), granule);
 	KUNIT_EXPECT_EQ(test, iommu_unmap(domain, TEST_IOVA2, granule), granule);
 	KUNIT_EXPECT_EQ(test, count_of(page), 0);
 	__free_page(page);
 	KUNIT_EXPECT_EQ(test, ctx->nr_reports, 0);
 	iommu_domain_free(domain);
 }
+
+/* A report forgets the counts of the page it reports: one leak, one report */
+static void test_report_forgets(struct kunit *test)
+{
+	struct test_ctx *ctx = test->priv;
+	struct iommu_domain *domain = mock_domain_alloc(test);
+	struct page *page = alloc_page(GFP_KERNEL);
+	unsigned long pfn;
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	pfn = page_to_pfn(page);
+	KUNIT_ASSERT_EQ(test, iommu_map(domain, TEST_IOVA, page_to_phys(page),
+					SZ_4K, IOMMU_READ, GFP_KERNEL), 0);
+	__free_page(page);
+	KUNIT_EXPECT_EQ(test, ctx->nr_reports, 1);
+	KUNIT_EXPECT_EQ_MSG(test, count_of(pfn_to_page(pfn)), 0,
+			    "a report forgets the counts of the page");
+	KUNIT_EXPECT_EQ(test, iommu_unmap(domain, TEST_IOVA, SZ_4K), SZ_4K);
+	KUNIT_EXPECT_EQ(test, count_of(pfn_to_page(pfn)), 0);
+	iommu_domain_free(domain);
+}
+
+/* Many leaks at once: the log gets a few reports, not one per page */
+static void test_reports_ratelimited(struct kunit *test)
+{
+	struct test_ctx *ctx = test->priv;
+	struct iommu_domain *domain = mock_domain_alloc(test);
+	unsigned int i;
+
+	iommu_debug_set_ratelimit(3600 * HZ, 3);
+	for (i = 0; i != 12; i++) {
+		struct page *page = alloc_page(GFP_KERNEL);
+
+		KUNIT_ASSERT_NOT_NULL(test, page);
+		KUNIT_ASSERT_EQ(test, iommu_map(domain, TEST_IOVA + i * SZ_4K,
+						page_to_phys(page), SZ_4K,
+						IOMMU_READ, GFP_KERNEL), 0);
+		__free_page(page);
+	}
+	KUNIT_EXPECT_EQ(test, ctx->nr_reports, 12);
+	KUNIT_EXPECT_EQ_MSG(test, ctx->nr_printed, 3,
+			    "12 leaks in a row, 3 printed");
+	KUNIT_EXPECT_EQ(test, iommu_unmap(domain, TEST_IOVA, 12 * SZ_4K),
+			12 * SZ_4K);
+	iommu_domain_free(domain);
+}
+
+/*
+ * The static key flips between begin and end: end does what begin decided.
+ * The state holds what an earlier unmap left on the stack.
+ */
+static void test_unmap_key_flips(struct kunit *test)
+{
+	struct test_ctx *ctx = test->priv;
+	struct iommu_domain *domain = mock_domain_alloc(test);
+	struct page *page = alloc_page(GFP_KERNEL);
+	struct iommu_debug_unmap state = {
+		.active = true,
+		.found = true,
+		.iova = TEST_IOVA,
+		.first = TEST_IOVA,
+		.last = TEST_IOVA + SZ_4K - 1,
+	};
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_ASSERT_EQ(test, iommu_map(domain, TEST_IOVA, page_to_phys(page),
+					SZ_4K, IOMMU_READ, GFP_KERNEL), 0);
+
+	KUNIT_ASSERT_EQ(test, iommu_debug_pagealloc_set_enabled(false), 1);
+	iommu_debug_unmap_begin(domain, TEST_IOVA, SZ_4K, &state);
+	iommu_debug_pagealloc_set_enabled(true);
+	iommu_debug_unmap_end(domain, &state, 0);
+	KUNIT_EXPECT_EQ_MSG(test, count_of(page), ctx->unit,
+			    "off at begin: end leaves the count alone");
+
+	iommu_debug_unmap_begin(domain, TEST_IOVA, SZ_4K, &state);
+	iommu_debug_pagealloc_set_enabled(false);
+	iommu_debug_unmap_end(domain, &state, 0);
+	iommu_debug_pagealloc_set_enabled(true);
+	KUNIT_EXPECT_EQ_MSG(test, count_of(page), ctx->unit,
+			    "on at begin: end counts again what stayed mapped");
+
+	KUNIT_EXPECT_EQ(test, iommu_unmap(domain, TEST_IOVA, SZ_4K), SZ_4K);
+	KUNIT_EXPECT_EQ(test, count_of(page), 0);
+	__free_page(page);
+	iommu_domain_free(domain);
+}
+
+/* Mapped while it was free: reported when handed out again */
+static void test_mapped_while_free(struct kunit *test)
+{
+	struct test_ctx *ctx = test->priv;
+	struct iommu_domain *domain = mock_domain_alloc(test);
+	struct page *page = alloc_page(GFP_KERNEL);
+	struct page *again;
+	unsigned long pfn;
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	pfn = page_to_pfn(page);
+	__free_page(page);
+	KUNIT_ASSERT_EQ(test, iommu_map(domain, TEST_IOVA, PFN_PHYS(pfn),
+					SZ_4K, IOMMU_READ, GFP_KERNEL), 0);
+	again = alloc_page(GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, again);
+	if (page_to_pfn(again) != pfn) {
+		iommu_unmap(domain, TEST_IOVA, SZ_4K);
+		__free_page(again);
+		iommu_domain_free(domain);
+		kunit_skip(test, "the allocator handed out another page");
+	}
+	KUNIT_EXPECT_EQ_MSG(test, ctx->nr_reports, 1,
+			    "a mapped page handed out again is reported");
+	KUNIT_EXPECT_EQ(test, ctx->last.pfn, pfn);
+	KUNIT_EXPECT_EQ(test, iommu_unmap(domain, TEST_IOVA, SZ_4K), SZ_4K);
+	__free_page(again);
+	KUNIT_EXPECT_EQ(test, ctx->nr_reports, 1);
+	iommu_domain_free(domain);
+}
+
+/* A count that would wrap to zero stays at its largest value instead */
+static void test_count_saturates(struct kunit *test)
+{
+	struct test_ctx *ctx = test->priv;
+	struct iommu_domain *domain = mock_domain_alloc(test);
+	struct page *page = alloc_page(GFP_KERNEL);
+	unsigned long pfn;
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	pfn = page_to_pfn(page);
+	/* One 512-byte unit short of the largest count */
+	KUNIT_ASSERT_EQ(test, iommu_debug_page_set_bytes(page, (u64)(U32_MAX - 1) << 9),
+			0);
+	KUNIT_ASSERT_EQ(test, iommu_map(domain, TEST_IOVA, page_to_phys(page),
+					SZ_4K, IOMMU_READ, GFP_KERNEL), 0);
+	KUNIT_EXPECT_EQ_MSG(test, ctx->nr_overflows, 1,
+			    "the map that saturates the count warns");
+	KUNIT_EXPECT_PTR_EQ(test, ctx->last_warning.domain, domain);
+	KUNIT_EXPECT_EQ(test, ctx->last_warning.iova, TEST_IOVA);
+	KUNIT_EXPECT_EQ(test, ctx->last_warning.pfn, pfn);
+	/* Saturated, the count no longer moves */
+	KUNIT_EXPECT_EQ(test, iommu_unmap(domain, TEST_IOVA, SZ_4K), SZ_4K);
+	KUNIT_EXPECT_EQ(test, count_of(page), (u64)U32_MAX << 9);
+	__free_page(page);
+	KUNIT_EXPECT_EQ_MSG(test, ctx->nr_reports, 1,
+			    "a page mapped 2^32 times over is still mapped");
+	iommu_debug_page_set_bytes(pfn_to_page(pfn), 0);
+	ctx->nr_overflows = 0;
+	iommu_domain_free(domain);
+}
+
+/* An unmap of what was never counted does not eat another domain's count */
+static void test_underflow_keeps_count(struct kunit *test)
+{
+	struct test_ctx *ctx = test->priv;
+	struct iommu_domain *a = mock_domain_alloc(test);
+	struct iommu_domain *b = mock_domain_alloc(test);
+	struct page *page = alloc_page(GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_ASSERT_EQ(test, iommu_map(a, TEST_IOVA, page_to_phys(page), SZ_4K,
+					IOMMU_READ, GFP_KERNEL), 0);
+	KUNIT_ASSERT_EQ(test, iommu_debug_pagealloc_set_enabled(false), 1);
+	KUNIT_ASSERT_EQ(test, iommu_map(b, TEST_IOVA2, page_to_phys(page),
+					SZ_4K, IOMMU_READ, GFP_KERNEL), 0);
+	iommu_debug_pagealloc_set_enabled(true);
+	KUNIT_EXPECT_EQ(test, iommu_unmap(b, TEST_IOVA2, SZ_4K), SZ_4K);
+	KUNIT_EXPECT_EQ_MSG(test, count_of(page), ctx->unit,
+			    "domain a's count survives domain b's bad unmap");
+	KUNIT_EXPECT_EQ(test, ctx->nr_underflows, 1);
+	KUNIT_EXPECT_PTR_EQ(test, ctx->last_warning.domain, b);
+	KUNIT_EXPECT_EQ(test, ctx->last_warning.iova, TEST_IOVA2);
+	KUNIT_EXPECT_EQ(test, ctx->last_warning.pfn, page_to_pfn(page));
+	KUNIT_EXPECT_EQ(test, iommu_unmap(b, TEST_IOVA2, SZ_4K), 0);
+	/* Every bad unmap warns, not only the first */
+	KUNIT_ASSERT_EQ(test, iommu_debug_pagealloc_set_enabled(false), 1);
+	KUNIT_ASSERT_EQ(test, iommu_map(b, TEST_IOVA2, page_to_phys(page),
+					SZ_4K, IOMMU_READ, GFP_KERNEL), 0);
+	iommu_debug_pagealloc_set_enabled(true);
+	KUNIT_EXPECT_EQ(test, iommu_unmap(b, TEST_IOVA2, SZ_4K), SZ_4K);
+	KUNIT_EXPECT_EQ(test, ctx->nr_underflows, 2);
+	KUNIT_EXPECT_EQ(test, count_of(page), ctx->unit);
+	ctx->nr_underflows = 0;
+	KUNIT_EXPECT_EQ(test, iommu_unmap(a, TEST_IOVA, SZ_4K), SZ_4K);
+	KUNIT_EXPECT_EQ(test, count_of(page), 0);
+	__free_page(page);
+	KUNIT_EXPECT_EQ(test, ctx->nr_reports, 0);
+	iommu_domain_free(a);
+	iommu_domain_free(b);
+}
+
+/*
+ * What a person reads: the domain by its debugfs name, its devices, the
+ * IOVA, how much of the page is still mapped, in bytes.
+ */
+static void test_report_names_domain(struct kunit *test)
+{
+	struct test_ctx *ctx = test->priv;
+	struct iommu_domain *domain = mock_domain_alloc(test);
+	struct page *page = alloc_page(GFP_KERNEL);
+	size_t granule = BIT(ctx->shift);
+	struct device *dev;
+	char want[96];
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	dev = kunit_device_register(test, "iommu-debug-dev");
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
+	iommu_debug_attach_device(dev, domain);
+	KUNIT_ASSERT_EQ(test, iommu_map(domain, TEST_IOVA2, page_to_phys(page),
+					granule, IOMMU_READ, GFP_KERNEL), 0);
+	__free_page(page);
+	KUNIT_ASSERT_EQ(test, ctx->nr_reports, 1);
+	KUNIT_EXPECT_EQ(test, ctx->last.bytes, granule);
+	if (ctx->walkable) {
+		KUNIT_EXPECT_EQ(test, ctx->last.domain_id, 100);
+		KUNIT_EXPECT_NOT_NULL(test, strstr(ctx->text, "mapped by domain_100 at"));
+	} else {
+		KUNIT_EXPECT_EQ(test, ctx->last.domain_id, -1);
+		KUNIT_EXPECT_NOT_NULL(test, strstr(ctx->text, "(no debugfs directory)"));
+	}
+	snprintf(want, sizeof(want), "IOVA %#lx, devices: %s\n", TEST_IOVA2,
+		 dev_name(dev));
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(ctx->text, want), "%s", ctx->text);
+	snprintf(want, sizeof(want), ": %zu bytes still mapped (1 of 1 pages",
+		 granule);
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(ctx->text, want), "%s", ctx->text);
+
+	/* Detached, the device is no longer named */
+	iommu_debug_attach_device(dev, NULL);
+	page = alloc_page(GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_ASSERT_EQ(test, iommu_map(domain, TEST_IOVA, page_to_phys(page),
+					SZ_4K, IOMMU_READ, GFP_KERNEL), 0);
+	__free_page(page);
+	KUNIT_ASSERT_EQ(test, ctx->nr_reports, 2);
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(ctx->text, "devices: none attached"),
+				  "%s", ctx->text);
+	KUNIT_EXPECT_EQ(test, iommu_unmap(domain, TEST_IOVA, SZ_4K), SZ_4K);
+	KUNIT_EXPECT_EQ(test, iommu_unmap(domain, TEST_IOVA2, granule), granule);
+	iommu_domain_free(domain);
+}
+
+#if IS_ENABLED(CONFIG_HUGETLB_PAGE)
+/*
+ * A huge page going back to the pool never reaches the page allocator's
+ * free path: it is checked where the pool takes it back. Needs a page in
+ * the pool: boot with hugepages=1 or more.
+ */
+static void test_hugetlb_pool_free(struct kunit *test)
+{
+	struct test_ctx *ctx = test->priv;
+	struct iommu_domain *domain;
+	struct folio *folio;
+	unsigned long pfn;
+
+	if (!ctx->walkable || ctx->shift != 12)
+		kunit_skip(test, "one domain kind is enough");
+	if (!hugepages_supported() || !default_hstate.max_huge_pages)
+		kunit_skip(test, "no huge page pool: boot with hugepages=1");
+	folio = alloc_hugetlb_folio_nodemask(&default_hstate, NUMA_NO_NODE,
+					     NULL, GFP_KERNEL, false);
+	KUNIT_ASSERT_NOT_NULL(test, folio);
+	if (folio_test_hugetlb_temporary(folio)) {
+		folio_put(folio);
+		kunit_skip(test, "the pool had no free huge page");
+	}
+	pfn = folio_pfn(folio);
+	domain = mock_domain_alloc(test);
+	KUNIT_ASSERT_EQ(test, iommu_map(domain, TEST_IOVA2, PFN_PHYS(pfn),
+					SZ_64K, IOMMU_READ, GFP_KERNEL), 0);
+	folio_put(folio);
+	KUNIT_EXPECT_EQ_MSG(test, ctx->nr_reports, 1,
+			    "a mapped huge page given back to the pool is reported");
+	KUNIT_EXPECT_EQ(test, ctx->last.pfn, pfn);
+	KUNIT_EXPECT_EQ(test, ctx->last.nr_mapped, 16);
+	KUNIT_EXPECT_EQ(test, iommu_unmap(domain, TEST_IOVA2, SZ_64K), SZ_64K);
+	iommu_domain_free(domain);
+}
+#else
+static void test_hugetlb_pool_free(struct kunit *test)
+{
+	kunit_skip(test, "needs CONFIG_HUGETLB_PAGE");
+}
+#endif
 
 static const struct mock_param mock_params[] = {
 	{ .walkable = false, .shift = 12, .name = "iova_to_phys" },
@@ -525,24 +858,32 @@ static void mock_param_desc(const struct mock_param *param, char *desc)
 
 KUNIT_ARRAY_PARAM(mock, mock_params, mock_param_desc);
 
-static int iommu_debug_test_init(struct kunit *test)
+/* Every report printed, unless a case sets its own limit */
+static int test_ctx_init(struct kunit *test, bool walkable, unsigned int shift)
 {
-	const struct mock_param *param;
 	struct test_ctx *ctx;
 
 	ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
 	if (!ctx)
 		return -ENOMEM;
-	param = test->param_value;
-	ctx->walkable = param->walkable;
-	ctx->shift = param->shift;
-	ctx->unit = param->shift < PAGE_SHIFT ? 1 << (PAGE_SHIFT - param->shift) : 1;
+	ctx->walkable = walkable;
+	ctx->shift = shift;
+	ctx->unit = PAGE_SIZE;
+	ctx->next_id = 100;
 	ctx->was_enabled = iommu_debug_pagealloc_set_enabled(true);
 	test->priv = ctx;
 	if (ctx->was_enabled < 0)
 		kunit_skip(test, "page_ext has no room for the counts");
+	iommu_debug_set_ratelimit(0, 0);
 	iommu_debug_set_report_hook(record_report, ctx);
 	return 0;
+}
+
+static int iommu_debug_test_init(struct kunit *test)
+{
+	const struct mock_param *param = test->param_value;
+
+	return test_ctx_init(test, param->walkable, param->shift);
 }
 
 static void iommu_debug_test_exit(struct kunit *test)
@@ -550,8 +891,14 @@ static void iommu_debug_test_exit(struct kunit *test)
 	struct test_ctx *ctx = test->priv;
 
 	iommu_debug_set_report_hook(NULL, NULL);
+	iommu_debug_set_ratelimit(DEFAULT_RATELIMIT_INTERVAL,
+				  DEFAULT_RATELIMIT_BURST);
 	if (ctx->was_enabled >= 0)
 		iommu_debug_pagealloc_set_enabled(ctx->was_enabled);
+	/* A case that expects a warning counts it and clears it */
+	KUNIT_EXPECT_EQ_MSG(test, ctx->nr_underflows, 0,
+			    "unmaps that took back more than was mapped");
+	KUNIT_EXPECT_EQ_MSG(test, ctx->nr_overflows, 0, "saturated counts");
 }
 
 static struct kunit_case iommu_debug_test_cases[] = {
@@ -566,6 +913,14 @@ static struct kunit_case iommu_debug_test_cases[] = {
 	KUNIT_CASE_PARAM(test_switched_off, mock_gen_params),
 	KUNIT_CASE_PARAM(test_domain_free, mock_gen_params),
 	KUNIT_CASE_PARAM(test_sub_page_granule, mock_gen_params),
+	KUNIT_CASE_PARAM(test_report_forgets, mock_gen_params),
+	KUNIT_CASE_PARAM(test_reports_ratelimited, mock_gen_params),
+	KUNIT_CASE_PARAM(test_unmap_key_flips, mock_gen_params),
+	KUNIT_CASE_PARAM(test_mapped_while_free, mock_gen_params),
+	KUNIT_CASE_PARAM(test_count_saturates, mock_gen_params),
+	KUNIT_CASE_PARAM(test_underflow_keeps_count, mock_gen_params),
+	KUNIT_CASE_PARAM(test_report_names_domain, mock_gen_params),
+	KUNIT_CASE_PARAM(test_hugetlb_pool_free, mock_gen_params),
 	{}
 };
 
@@ -690,7 +1045,7 @@ static void genpt_map_then_free(struct kunit *test)
 	__free_page(page);
 	KUNIT_EXPECT_EQ(test, ctx->nr_reports, 1);
 	KUNIT_EXPECT_EQ(test, ctx->last.pfn, pfn);
-	KUNIT_EXPECT_EQ(test, ctx->last.count, ctx->unit);
+	KUNIT_EXPECT_EQ(test, ctx->last.bytes, ctx->unit);
 	KUNIT_EXPECT_PTR_EQ(test, ctx->last.domain, domain);
 	KUNIT_EXPECT_EQ(test, ctx->last.iova, TEST_IOVA);
 
@@ -855,8 +1210,99 @@ static void genpt_domain_free_mapped(struct kunit *test)
 	iommu_domain_free(domain);
 	for (i = 0; i != 1U << order; i++)
 		KUNIT_EXPECT_EQ_MSG(test, count_of(page + i), 0, "page %u", i);
+	KUNIT_EXPECT_EQ(test, ctx->nr_domains_freed, 1);
+	KUNIT_EXPECT_EQ(test, ctx->last_domain_freed.bytes, param->large + SZ_4K);
 	__free_pages(page, order);
 	KUNIT_EXPECT_EQ(test, ctx->nr_reports, 0);
+}
+
+/* A report names a generic page table domain by its debugfs directory */
+static void genpt_report_names_domain(struct kunit *test)
+{
+	struct test_ctx *ctx = test->priv;
+	struct iommu_domain *domain = genpt_domain_alloc(test);
+	struct page *page = alloc_page(GFP_KERNEL);
+	struct dentry *root, *dir;
+	char name[32];
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_ASSERT_EQ(test, iommu_map(domain, TEST_IOVA, page_to_phys(page),
+					SZ_4K, IOMMU_READ, GFP_KERNEL), 0);
+	__free_page(page);
+	KUNIT_ASSERT_EQ(test, ctx->nr_reports, 1);
+	if (!IS_ENABLED(CONFIG_IOMMU_PT_DEBUGFS)) {
+		KUNIT_EXPECT_EQ(test, ctx->last.domain_id, -1);
+		goto out;
+	}
+	KUNIT_ASSERT_GE(test, ctx->last.domain_id, 0);
+	snprintf(name, sizeof(name), "domain_%d", ctx->last.domain_id);
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(ctx->text, name), "%s", ctx->text);
+	root = debugfs_lookup("iommu", NULL);
+	dir = root ? debugfs_lookup(name, root) : NULL;
+	KUNIT_EXPECT_NOT_NULL_MSG(test, dir, "no debugfs directory iommu/%s", name);
+	dput(dir);
+	dput(root);
+out:
+	KUNIT_EXPECT_EQ(test, iommu_unmap(domain, TEST_IOVA, SZ_4K), SZ_4K);
+	iommu_domain_free(domain);
+}
+
+/*
+ * A table of many leaves: no walk of the sanitizer (one RCU read section, or
+ * one hold of its lock) reads more than a few of them, whether it unmaps,
+ * searches for a leaked page or uncounts a freed domain.
+ */
+#define GENPT_LARGE_LEAVES	4096
+#define GENPT_SECTION_MAX	64
+
+static void genpt_large_table_sections(struct kunit *test)
+{
+	struct test_ctx *ctx = test->priv;
+	struct iommu_domain *a = genpt_domain_alloc(test);
+	struct iommu_domain *b = genpt_domain_alloc(test);
+	struct page *page = alloc_page(GFP_KERNEL);
+	struct page *leak = alloc_page(GFP_KERNEL);
+	unsigned long end = TEST_IOVA + GENPT_LARGE_LEAVES * SZ_4K;
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_ASSERT_NOT_NULL(test, leak);
+	for (i = 0; i != GENPT_LARGE_LEAVES; i++)
+		KUNIT_ASSERT_EQ(test, iommu_map(a, TEST_IOVA + i * SZ_4K,
+						page_to_phys(page), SZ_4K,
+						IOMMU_READ, GFP_KERNEL), 0);
+
+	/* The latest map of the leak is gone: the report must search */
+	KUNIT_ASSERT_EQ(test, iommu_map(a, end, page_to_phys(leak), SZ_4K,
+					IOMMU_READ, GFP_KERNEL), 0);
+	KUNIT_ASSERT_EQ(test, iommu_map(b, TEST_IOVA, page_to_phys(leak), SZ_4K,
+					IOMMU_READ, GFP_KERNEL), 0);
+	KUNIT_ASSERT_EQ(test, iommu_unmap(b, TEST_IOVA, SZ_4K), SZ_4K);
+	iommu_debug_max_section(true);
+	__free_page(leak);
+	KUNIT_EXPECT_EQ(test, ctx->nr_reports, 1);
+	KUNIT_EXPECT_PTR_EQ(test, ctx->last.domain, a);
+	KUNIT_EXPECT_EQ(test, ctx->last.iova, end);
+	KUNIT_EXPECT_LE_MSG(test, iommu_debug_max_section(true),
+			    GENPT_SECTION_MAX, "leaves read in one section of the search");
+
+	KUNIT_EXPECT_EQ(test, iommu_unmap(a, TEST_IOVA, end - TEST_IOVA),
+			end - TEST_IOVA);
+	KUNIT_EXPECT_LE_MSG(test, iommu_debug_max_section(true),
+			    GENPT_SECTION_MAX, "leaves read in one section of an unmap");
+	KUNIT_EXPECT_EQ(test, count_of(page), 0);
+
+	for (i = 0; i != GENPT_LARGE_LEAVES; i++)
+		KUNIT_ASSERT_EQ(test, iommu_map(a, TEST_IOVA + i * SZ_4K,
+						page_to_phys(page), SZ_4K,
+						IOMMU_READ, GFP_KERNEL), 0);
+	iommu_debug_max_section(true);
+	iommu_domain_free(a);
+	KUNIT_EXPECT_LE_MSG(test, iommu_debug_max_section(true),
+			    GENPT_SECTION_MAX, "leaves read in one section of a domain free");
+	KUNIT_EXPECT_EQ(test, count_of(page), 0);
+	__free_page(page);
+	iommu_domain_free(b);
 }
 
 static void genpt_switched_off(struct kunit *test)
@@ -875,25 +1321,14 @@ static void genpt_switched_off(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, iommu_unmap(domain, TEST_IOVA, SZ_4K), SZ_4K);
 	iommu_debug_pagealloc_set_enabled(true);
 	iommu_domain_free(domain);
+	KUNIT_EXPECT_EQ(test, ctx->nr_domains_freed, 0);
 }
 
 static int genpt_test_init(struct kunit *test)
 {
 	const struct genpt_param *param = test->param_value;
-	struct test_ctx *ctx;
 
-	ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
-	if (!ctx)
-		return -ENOMEM;
-	ctx->walkable = true;
-	ctx->shift = param->shift;
-	ctx->unit = param->shift < PAGE_SHIFT ? 1 << (PAGE_SHIFT - param->shift) : 1;
-	ctx->was_enabled = iommu_debug_pagealloc_set_enabled(true);
-	test->priv = ctx;
-	if (ctx->was_enabled < 0)
-		kunit_skip(test, "page_ext has no room for the counts");
-	iommu_debug_set_report_hook(record_report, ctx);
-	return 0;
+	return test_ctx_init(test, true, param->shift);
 }
 
 static struct kunit_case iommu_debug_genpt_cases[] = {
@@ -905,6 +1340,8 @@ static struct kunit_case iommu_debug_genpt_cases[] = {
 	KUNIT_CASE_PARAM(genpt_report_searches_tables, genpt_gen_params),
 	KUNIT_CASE_PARAM(genpt_domain_free_mapped, genpt_gen_params),
 	KUNIT_CASE_PARAM(genpt_switched_off, genpt_gen_params),
+	KUNIT_CASE_PARAM(genpt_large_table_sections, genpt_gen_params),
+	KUNIT_CASE_PARAM(genpt_report_names_domain, genpt_gen_params),
 	{}
 };
 

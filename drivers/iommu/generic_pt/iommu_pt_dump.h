@@ -191,7 +191,10 @@ static int pt_iommu_debug_leaf(void *arg, const struct pt_state *pts,
 
 PT_MAKE_LEAF_WALKER(pt_walk_debug_leaves, pt_iommu_debug_leaf, NULL);
 
-/* The walk of struct iommu_debug_domain_ops: any context, no allocation */
+/*
+ * The walk of struct iommu_debug_domain_ops: any context, no allocation. The
+ * sanitizer stops it after a few leaves, so one RCU read section is short.
+ */
 static void pt_iommu_debug_walk(struct iommu_domain *domain,
 				unsigned long iova, unsigned long last,
 				iommu_debug_leaf_fn fn, void *arg)
@@ -677,13 +680,16 @@ static const struct pt_iommu_debugfs_files pt_iommu_debugfs_files = {
  */
 static void pt_iommu_debug_init(struct pt_iommu *iommu_table, gfp_t gfp)
 {
-#if IS_ENABLED(CONFIG_IOMMU_DEBUG_PAGEALLOC)
-	iommu_debug_domain_set_ops(&iommu_table->domain,
-				   &pt_iommu_debug_domain_ops);
-#endif
+	int __maybe_unused id = -1;
+
 #if IS_ENABLED(CONFIG_IOMMU_PT_DEBUGFS)
 	if (gfpflags_allow_blocking(gfp))
-		pt_iommu_debugfs_add(iommu_table, &pt_iommu_debugfs_files);
+		id = pt_iommu_debugfs_add(iommu_table, &pt_iommu_debugfs_files);
+#endif
+#if IS_ENABLED(CONFIG_IOMMU_DEBUG_PAGEALLOC)
+	/* Reports name the domain by its directory, domain_<id> */
+	iommu_debug_domain_set_ops(&iommu_table->domain,
+				   &pt_iommu_debug_domain_ops, id < 0 ? -1 : id);
 #endif
 }
 

@@ -60,23 +60,28 @@ static struct dentry *pt_iommu_debugfs_get_root(void)
  * an error of the table: it just has no directory.
  *
  * Context: process context; may sleep.
+ *
+ * Return: the id, which IOMMU_DEBUG_PAGEALLOC reports name the domain by,
+ * or a negative errno if the table has no directory.
  */
-void pt_iommu_debugfs_add(struct pt_iommu *iommu_table,
-			  const struct pt_iommu_debugfs_files *files)
+int pt_iommu_debugfs_add(struct pt_iommu *iommu_table,
+			 const struct pt_iommu_debugfs_files *files)
 {
 	struct pt_iommu_debugfs *dbg;
 	struct dentry *root;
 	char name[24];
 	u32 id;
+	int ret;
 
 	dbg = kzalloc(sizeof(*dbg), GFP_KERNEL);
 	if (!dbg)
-		return;
-	if (xa_alloc_cyclic(&pt_iommu_debugfs_ids, &id, dbg,
-			    XA_LIMIT(0, INT_MAX), &pt_iommu_debugfs_next_id,
-			    GFP_KERNEL) < 0) {
+		return -ENOMEM;
+	ret = xa_alloc_cyclic(&pt_iommu_debugfs_ids, &id, dbg,
+			      XA_LIMIT(0, INT_MAX), &pt_iommu_debugfs_next_id,
+			      GFP_KERNEL);
+	if (ret < 0) {
 		kfree(dbg);
-		return;
+		return ret;
 	}
 	dbg->id = id;
 	snprintf(name, sizeof(name), "domain_%d", dbg->id);
@@ -89,6 +94,7 @@ void pt_iommu_debugfs_add(struct pt_iommu *iommu_table,
 			    files->stats);
 	debugfs_create_file("info", 0400, dbg->dir, iommu_table, files->info);
 	WRITE_ONCE(iommu_table->debugfs, dbg);
+	return id;
 }
 EXPORT_SYMBOL_GPL(pt_iommu_debugfs_add);
 

@@ -27,8 +27,8 @@ struct pt_iommu_debugfs_files {
 	const struct file_operations *info;
 };
 
-void pt_iommu_debugfs_add(struct pt_iommu *iommu_table,
-			  const struct pt_iommu_debugfs_files *files);
+int pt_iommu_debugfs_add(struct pt_iommu *iommu_table,
+			 const struct pt_iommu_debugfs_files *files);
 void pt_iommu_debugfs_remove(struct pt_iommu *iommu_table);
 void pt_iommu_debugfs_show_use(struct seq_file *m, struct iommu_domain *domain);
 
