@@ -64,7 +64,9 @@ def vm_kernel(src, build_dir, fragments, log):
         raise wb.Failure('the VM kernel config lost ' + ' '.join(lost) +
                       ' (a dependency is missing; add it to tools/iommupt/vm.config)')
     wb.say('building the VM kernel')
-    secs = make(['bzImage', 'headers'], build_dir, src, log, 'building the VM kernel')
+    # modules: no module is configured, but it writes the Module.symvers
+    # that the out-of-tree module of the planted fault is built against
+    secs = make(['bzImage', 'modules', 'headers'], build_dir, src, log, 'building the VM kernel')
     wb.say(f'VM kernel built in {secs:.0f}s')
     return os.path.join(build_dir, 'arch', 'x86', 'boot', 'bzImage')
 
@@ -122,7 +124,11 @@ def vm_selftests(src, build_dir, log):
     return outdir
 
 
-def vm_initramfs(build_dir, tests_dir, tests, shell):
+def vm_initramfs(build_dir, tests_dir, tests, shell, files=(), conf=None):
+    """Pack busybox, the init, the selftests and FILES into an initramfs.
+
+    FILES are host paths copied to /tests; CONF is more of iommupt.conf.
+    """
     if not os.path.isfile('/bin/busybox'):
         raise wb.Failure('/bin/busybox is missing: run "tools/iommupt/iommupt setup" (busybox-static)')
     root = os.path.join(build_dir, 'initramfs')
@@ -134,8 +140,12 @@ def vm_initramfs(build_dir, tests_dir, tests, shell):
     shutil.copy2(os.path.join(wb.REPO, 'tools', 'iommupt', 'guest-init'), os.path.join(root, 'init'))
     for t in tests:
         shutil.copy2(os.path.join(tests_dir, t), os.path.join(root, 'tests', t))
+    for path in files:
+        shutil.copy2(path, os.path.join(root, 'tests', os.path.basename(path)))
     with open(os.path.join(root, 'iommupt.conf'), 'w') as f:
         f.write(f'IOMMUPT_TESTS="{" ".join(tests)}"\nIOMMUPT_SHELL={1 if shell else 0}\n')
+        for k, v in (conf or {}).items():
+            f.write(f'{k}="{v}"\n')
     image = os.path.join(build_dir, 'initramfs.cpio.gz')
     wb.run(f'cd {root} && find . | cpio -o -H newc --quiet | gzip -1 > {image}', shell=True)
     return image
@@ -163,64 +173,85 @@ def known_failures():
         return {l.strip() for l in f if l.strip() and not l.startswith('#')}
 
 
-def cmd_vm(args):
-    start = time.monotonic()
-    if wb.setup_needed():
-        wb.cmd_setup(args)
-    if args.base:
+# ---------------------------------------------------------------- building
+
+class Guest:
+    """A built guest: kernel, selftests and the tools of the disk runs."""
+
+    def __init__(self, base, src, version, build_dir, kernel, tests_dir, tools):
+        self.base = base
+        self.src = src
+        self.version = version
+        self.build_dir = build_dir
+        self.kernel = kernel
+        self.tests_dir = tests_dir
+        self.tools = tools
+
+
+def guest_tools(src, build_dir, log, module):
+    """The static disk workload and, if MODULE, the planted fault's module."""
+    guest = os.path.join(wb.REPO, 'tools', 'iommupt', 'guest')
+    outdir = os.path.join(build_dir, 'guest')
+    os.makedirs(outdir, exist_ok=True)
+    dmaload = os.path.join(outdir, 'dmaload')
+    cmd = ['gcc', '-O2', '-Wall', '-static', '-pthread', '-o', dmaload,
+           os.path.join(guest, 'dmaload.c')]
+    with open(log, 'a') as f:
+        f.write('$ ' + ' '.join(cmd) + '\n')
+        f.flush()
+        if subprocess.run(cmd, stdout=f, stderr=subprocess.STDOUT).returncode:
+            raise wb.Failure(f'building the guest workload (dmaload) failed; the log is {log}')
+    tools = [dmaload]
+    if module:
+        # Built out of tree in the build directory, not in the repository
+        moddir = os.path.join(outdir, 'dmaleak')
+        os.makedirs(moddir, exist_ok=True)
+        for name in ('dmaleak.c', 'Kbuild'):
+            wb.install_file(os.path.join(guest, name), os.path.join(moddir, name))
+        make([f'M={moddir}', 'modules'], build_dir, src, log, 'building dmaleak.ko')
+        tools.append(os.path.join(moddir, 'dmaleak.ko'))
+    return tools
+
+
+def build_guest(base, kasan=False, tools=False):
+    """Build (incrementally) the guest kernel of the base or the patched tree."""
+    # One build directory per architecture (arm64 guests come later)
+    if base:
         src, version = wb.base_tree()
-        name = 'vm-base'
+        name = 'vm-x86_64-base'
         fragments = [os.path.join(wb.REPO, 'tools', 'iommupt', 'vm.config')]
     else:
         src = None
         _, version = wb.base_tree()
-        name = 'vm'
+        name = 'vm-x86_64'
         fragments = [os.path.join(wb.REPO, 'tools', 'iommupt', 'vm.config'),
                      os.path.join(wb.REPO, 'Kconfig.fragment')]
-    if args.kasan:
+    if kasan:
         name += '-kasan'
-        kasan = os.path.join(wb.CACHE, 'kasan.config')
-        with open(kasan, 'w') as f:
+        path = os.path.join(wb.CACHE, 'kasan.config')
+        with open(path, 'w') as f:
             f.write('CONFIG_KASAN=y\nCONFIG_KASAN_INLINE=y\n')
-        fragments.append(kasan)
+        fragments.append(path)
     build_dir = os.path.join(wb.CACHE, 'build', name)
     os.makedirs(build_dir, exist_ok=True)
     log = os.path.join(build_dir, 'iommupt-build.log')
     open(log, 'w').close()
-    tests = args.tests.split(',') if args.tests else VM_TESTS
-    for t in tests:
-        if t not in VM_TESTS:
-            raise wb.Failure(f'unknown selftest {t}; choose from {",".join(VM_TESTS)}')
-    wb.say(f'{"unpatched base" if args.base else "patched tree"}: {version}')
+    wb.say(f'{"unpatched base" if base else "patched tree"}: {version}')
     with wb.BuildLock():
         src = src or wb.apply_series(quiet=True)
         kernel = vm_kernel(src, build_dir, fragments, log)
         tests_dir = vm_selftests(src, build_dir, log)
-    initrd = vm_initramfs(build_dir, tests_dir, tests, args.shell)
+        built = guest_tools(src, build_dir, log, module=not base) if tools else []
+    return Guest(base, src, version, build_dir, kernel, tests_dir, built)
 
-    accel = 'kvm' if args.kvm else 'tcg'
-    if args.kvm and not os.access('/dev/kvm', os.R_OK | os.W_OK):
-        raise wb.Failure('--kvm needs a usable /dev/kvm; drop --kvm to use TCG')
-    # KUnit suites built in through Kconfig.fragment stay off: kunit runs them
-    cmdline = 'console=ttyS0 panic=-1 oops=panic kunit.enable=0 ' + (args.cmdline or '')
-    if getattr(args, 'leak', False):
-        # The one KUnit suite that frees a page its domain still maps
-        cmdline += (' iommu.debug_pagealloc=1 kunit.enable=1'
-                    ' kunit.filter_glob=iommu_debug_pagealloc_leak')
-    qemu = ['qemu-system-x86_64', '-machine', f'q35,accel={accel}', '-cpu', 'max',
-            '-smp', '2', '-m', '2G', '-nographic', '-no-reboot', '-kernel', kernel,
-            '-initrd', initrd, '-append', cmdline.strip()]
-    wb.say(f'booting with QEMU ({accel.upper()}{"" if args.kvm else "; --kvm for KVM"}), '
-           f'timeout {args.timeout}s: {" ".join(tests)}')
-    serial = os.path.join(build_dir, 'serial.log')
-    if args.shell:
-        rc = subprocess.run(qemu).returncode
-        return rc
+
+def boot(qemu, serial, timeout, verbose, shown=r'(IOMMUPT-|# Totals|not ok|\[.*\] (WARNING|BUG|Kernel panic))'):
+    """Run QEMU to the guest's IOMMUPT-END; return the console text and the seconds."""
     captured = []
     with open(serial, 'w') as f, wb.Ticker('guest running') as t:
         proc = subprocess.Popen(qemu, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                 stderr=subprocess.STDOUT, text=True, errors='replace')
-        timer = threading.Timer(args.timeout, proc.kill)
+        timer = threading.Timer(timeout, proc.kill)
         timer.start()
         for line in proc.stdout:
             f.write(line)
@@ -228,14 +259,35 @@ def cmd_vm(args):
             if line.startswith('IOMMUPT-END'):
                 # The guest is done; do not wait on a guest that cannot power off
                 threading.Timer(15, proc.kill).start()
-            if args.verbose or re.match(r'(IOMMUPT-|# Totals|not ok|\[.*\] (WARNING|BUG|Kernel panic))',
-                                        line.lstrip()):
+            if verbose or re.match(shown, line.lstrip()):
                 sys.stdout.write(line)
                 sys.stdout.flush()
         proc.wait()
         timer.cancel()
-        elapsed = t.elapsed()
-    text = ''.join(captured)
+        return ''.join(captured), t.elapsed()
+
+
+def selftest_run(args, g, start):
+    """The iommufd selftests against the mock domain; True if they passed."""
+    tests = args.tests.split(',') if args.tests else VM_TESTS
+    initrd = vm_initramfs(g.build_dir, g.tests_dir, tests, args.shell)
+
+    accel = 'kvm' if args.kvm else 'tcg'
+    # KUnit suites built in through Kconfig.fragment stay off: kunit runs them
+    cmdline = 'console=ttyS0 panic=-1 oops=panic kunit.enable=0 ' + (args.cmdline or '')
+    if getattr(args, 'leak', False):
+        # The one KUnit suite that frees a page its domain still maps
+        cmdline += (' iommu.debug_pagealloc=1 kunit.enable=1'
+                    ' kunit.filter_glob=iommu_debug_pagealloc_leak')
+    qemu = ['qemu-system-x86_64', '-machine', f'q35,accel={accel}', '-cpu', 'max',
+            '-smp', '2', '-m', '2G', '-nographic', '-no-reboot', '-kernel', g.kernel,
+            '-initrd', initrd, '-append', cmdline.strip()]
+    wb.say(f'booting with QEMU ({accel.upper()}{"" if args.kvm else "; --kvm for KVM"}), '
+           f'timeout {args.timeout}s: {" ".join(tests)}')
+    serial = os.path.join(g.build_dir, 'serial.log')
+    if args.shell:
+        return subprocess.run(qemu).returncode == 0
+    text, elapsed = boot(qemu, serial, args.timeout, args.verbose)
     results = parse_vm_output(text, tests)
     warnings = re.findall(r'IOMMUPT-WARNINGS (\d+)', text)
     sanitizer = re.findall(r'IOMMUPT-SANITIZER (.*?) reports=(\d+)', text)
@@ -282,15 +334,388 @@ def cmd_vm(args):
         # The deliberate leak's report is itself one "BUG:" line
         ok = ok and warnings[-1] == ('1' if getattr(args, 'leak', False) else '0')
     print(f'vm {"passed" if ok else "FAILED"}')
+    return ok
+
+
+# ---------------------------------------------------------------- disk runs
+
+class Disk:
+    """A disk of the guest: the QEMU options that attach it and its guest name."""
+
+    def __init__(self, name, guest_dev, options, max_kb=None):
+        self.name = name
+        self.guest_dev = guest_dev
+        self.options = options   # {image}: the backing file
+        self.max_kb = max_kb     # a cap on its requests, for a device model's limits
+
+    def workload_arg(self):
+        return self.guest_dev + (f':{self.max_kb}' if self.max_kb else '')
+
+    def qemu(self, image):
+        return [a.format(image=image, name=self.name) for a in self.options]
+
+
+# The disks of the x86_64 (q35) runs. The emulated devices DMA through the
+# IOMMU placed before them; virtio only with iommu_platform=on. The NVMe
+# mdts is raised to 2 MiB (2^9 pages), but 6.12's NVMe driver caps requests
+# at dma_opt_mapping_size(), 128K behind an IOMMU (the IOVA rcache limit),
+# so only virtio-blk and AHCI get 2M requests whole.
+Q35_DISKS = [
+    Disk('nvme', '/dev/nvme0n1', ['-drive', 'file={image},if=none,id={name},format=raw',
+                                  '-device', 'nvme,drive={name},serial=iommupt-nvme,mdts=9']),
+    Disk('virtio', '/dev/vda', ['-drive', 'file={image},if=none,id={name},format=raw',
+                                '-device', 'virtio-blk-pci,drive={name},disable-legacy=on,'
+                                'iommu_platform=on']),
+    # On the q35's own ICH9 AHCI controller (00:1f.2). QEMU 7.2's AHCI maps
+    # a command's whole PRDT in one piece, which through an IOMMU fails
+    # ("PRDT length ... is smaller than the requested size", then an
+    # assertion) when the PRDT crosses a page; 6.12's command tables leave
+    # room for 8 entries before the page end in the worst slots (14 and 30),
+    # and libata's segments are at most 64K: 448K requests always fit.
+    Disk('ahci', '/dev/sda', ['-drive', 'file={image},if=none,id={name},format=raw',
+                              '-device', 'ide-hd,drive={name},bus=ide.0'], max_kb=448),
+]
+
+
+class Config:
+    """One configuration of a disk run: IOMMU device options and command line."""
+
+    def __init__(self, name, props, cmdline, leak=False):
+        self.name = name
+        self.props = props
+        self.cmdline = cmdline
+        self.leak = leak   # plant the fault (patched kernel, sanitizer on)
+
+
+class Iommu:
+    """What a disk run needs to know about one emulated IOMMU."""
+
+    def __init__(self, name, arch, machine, device, cmdline, disks, traces, planted, configs,
+                 main, converted):
+        self.name = name
+        self.arch = arch
+        self.machine = machine
+        self.device = device          # the -device of the IOMMU, before the disks
+        self.cmdline = cmdline
+        self.disks = disks
+        self.traces = traces          # QEMU trace events that are DMA faults
+        self.planted = planted        # dmaleak.ko's parameters: whose domain maps the page
+        self.configs = configs
+        self.main = main              # the configurations of the main job
+        self.converted = converted    # does this tree's driver use genpt?
+
+
+def intel_converted(src):
+    """Whether the tree's VT-d driver is on the generic page table."""
+    with open(os.path.join(src, 'drivers', 'iommu', 'intel', 'Kconfig')) as f:
+        return 'IOMMU_PT' in f.read()
+
+
+SANITIZER_ON = 'iommu.debug_pagealloc=1'
+
+IOMMUS = {
+    'intel': Iommu(
+        'intel', 'x86_64', 'q35', 'intel-iommu,intremap=on',
+        # intel_iommu=on: 6.12 picks legacy or scalable mode from what the
+        # emulated unit advertises (x-scalable-mode)
+        'intel_iommu=on', Q35_DISKS, ['vtd_dmar_fault'],
+        # The planted fault maps its page for the NVMe controller
+        'class=0x010802',
+        [
+            Config('aw39-legacy-strict', 'aw-bits=39', 'iommu.strict=1'),
+            Config('aw48-legacy-lazy', 'aw-bits=48', 'iommu.strict=0'),
+            Config('aw39-sm-lazy', 'aw-bits=39,x-scalable-mode=on', 'iommu.strict=0'),
+            Config('aw48-sm-strict', 'aw-bits=48,x-scalable-mode=on', 'iommu.strict=1'),
+            Config('aw48-legacy-cm-strict', 'aw-bits=48,caching-mode=on', 'iommu.strict=1'),
+            Config('aw39-sm-strict-san', 'aw-bits=39,x-scalable-mode=on',
+                   'iommu.strict=1 ' + SANITIZER_ON, leak=True),
+        ],
+        ['aw39-sm-strict-san', 'aw48-legacy-lazy'],
+        intel_converted),
+}
+
+DEFAULT_MIB = 256
+
+
+def disk_run(args, g, iommu, cfg, mib, seed):
+    """Boot one configuration and run the disk workload; return its result."""
+    run_dir = os.path.join(g.build_dir, f'{iommu.name}-{cfg.name}')
+    os.makedirs(run_dir, exist_ok=True)
+    leak = cfg.leak and not g.base
+    conf = {'IOMMUPT_DMALOAD': f'-m {mib} -s {seed}',
+            'IOMMUPT_DMALOAD_DISKS': ' '.join(d.workload_arg() for d in iommu.disks),
+            'IOMMUPT_SAMPLE': '0.5'}
+    if leak:
+        conf['IOMMUPT_LEAK'] = iommu.planted
+    initrd = vm_initramfs(g.build_dir, g.tests_dir, [], args.shell, g.tools, conf)
+    accel = 'kvm' if args.kvm else 'tcg'
+    machine = f'{iommu.machine},accel={accel}'
+    if args.kvm:
+        # Interrupt remapping with KVM needs the split irqchip
+        machine += ',kernel-irqchip=split'
+    trace = os.path.join(run_dir, 'qemu-trace.log')
+    if os.path.exists(trace):
+        os.unlink(trace)
+    qemu = [f'qemu-system-{iommu.arch}', '-machine', machine, '-cpu', 'max', '-smp', '2',
+            '-m', '2G', '-nographic', '-no-reboot', '-nic', 'none']
+    for event in iommu.traces:
+        qemu += ['-trace', f'enable={event},file={trace}']
+    qemu += ['-device', f'{iommu.device},{cfg.props}']
+    images = []
+    for d in iommu.disks:
+        image = os.path.join(run_dir, f'{d.name}.img')
+        # Raw and sparse, fresh every run: nothing left from an earlier one
+        with open(image, 'w') as f:
+            f.truncate((mib + 1) << 20)
+        images.append(image)
+        qemu += d.qemu(image)
+    cmdline = ' '.join(['console=ttyS0 panic=-1 oops=panic kunit.enable=0', iommu.cmdline,
+                        cfg.cmdline, args.cmdline or ''])
+    if g.base:
+        # The unpatched kernel has no sanitizer: its option is unknown there
+        cmdline = cmdline.replace(SANITIZER_ON, '')
+    qemu += ['-kernel', g.kernel, '-initrd', initrd, '-append', ' '.join(cmdline.split())]
+    kernel = 'base' if g.base else 'patched'
+    wb.say(f'{iommu.name} {cfg.name} ({kernel}): {mib} MiB per disk, QEMU {accel.upper()}, '
+           f'timeout {args.timeout}s')
+    serial = os.path.join(run_dir, f'serial-{kernel}.log')
+    try:
+        if args.shell:
+            subprocess.run(qemu)
+            return None
+        text, elapsed = boot(qemu, serial, args.timeout, args.verbose,
+                             r'(IOMMUPT-DMALOAD|DMALOAD-END|qemu-system|'
+                             r'\[.*\] (WARNING|BUG|Kernel panic|dmaleak))')
+    finally:
+        for image in images:
+            os.unlink(image)
+    r = parse_disk_run(text, leak)
+    r['disks_expected'] = len(iommu.disks)
+    r.update(config=cfg.name, kernel=kernel, guest_seconds=elapsed, serial=serial,
+             finished='IOMMUPT-END' in text, timeout=elapsed >= args.timeout,
+             converted=not g.base and iommu.converted(g.src))
+    try:
+        with open(trace, errors='replace') as f:
+            r['qemu_faults'] = sum(1 for line in f if any(e in line for e in iommu.traces))
+    except FileNotFoundError:
+        r['qemu_faults'] = None
+    judge(r, leak)
+    return r
+
+
+def parse_disk_run(text, leak):
+    """The counts of one disk run, from the guest's markers."""
+    text = text.replace('\r', '')
+
+    def last(pattern, default=None, conv=int):
+        found = re.findall(pattern, text)
+        return conv(found[-1]) if found else default
+
+    r = {'disks': {}, 'queues': {}}
+    for m in re.finditer(r'^DMALOAD disk=(\S+) (.*)$', text, re.M):
+        r['disks'][m.group(1)] = dict(kv.split('=', 1) for kv in m.group(2).split())
+    for m in re.finditer(r'^DMALOAD-QUEUE disk=(\S+) (.*)$', text, re.M):
+        r['queues'][m.group(1)] = dict(kv.split('=', 1) for kv in m.group(2).split())
+    r['errors'] = re.findall(r'^DMALOAD-ERROR (.*)$', text, re.M)
+    r['workload'] = last(r'DMALOAD-END (\w+) seconds=(\d+)', None, lambda x: x)
+    r['dmar_faults'] = last(r'IOMMUPT-DMAR-FAULTS (\d+)')
+    r['warnings'] = last(r'IOMMUPT-WARNINGS (\d+)')
+    r['sanitizer'] = last(r'IOMMUPT-SANITIZER (.*?) reports=(\d+)', None, lambda x: x)
+    r['groups'] = re.findall(r'^group (\d+ \S+): (.*)$', text, re.M)
+    r['live'] = last(r'IOMMUPT-PTDUMP-LIVE reads=(\d+)', 0)
+    r['leaves_2m'] = {}
+    for m in re.finditer(r'^IOMMUPT-LEAVES-2M (\S+) (\d+)\r?\n((?:0x.*\n)*)', text, re.M):
+        r['leaves_2m'][m.group(1)] = (int(m.group(2)), m.group(3).splitlines())
+    r['iommu_log'] = re.findall(r'^IOMMUPT-IOMMU-LOG (.*)$', text, re.M)
+    r['qemu_messages'] = re.findall(r'^qemu-system-\S+: (.*)$', text, re.M)
+    if leak:
+        r['before_leak'] = last(r'IOMMUPT-BEFORE-LEAK reports=(\d+) warnings=(\d+)', None,
+                                lambda x: tuple(map(int, x)))
+        # From the guest's dmesg after the module, not the console's copy
+        log = '\n'.join(re.findall(r'^IOMMUPT-LEAK-LOG (.*)$', text, re.M))
+        r['leak_map'] = last(r'dmaleak: device (\S+) domain (\S+) IOVA (0x[0-9a-f]+)', None,
+                             lambda x: x)
+        r['leak_reports'] = re.findall(r'still mapped by domain (\S+) at IOVA (0x[0-9a-f]+)', log)
+    return r
+
+
+def judge(r, leak):
+    """Set r['problems']: why the run failed, empty if it passed."""
+    p = []
+    if not r['finished']:
+        p.append('the guest did not finish' + (' (timeout)' if r['timeout'] else ''))
+    if not r['workload'] or r['workload'][0] != 'ok':
+        p.append('the workload did not end ok')
+    p += [f'workload error: {e}' for e in r['errors']]
+    if len(r['disks']) != r['disks_expected']:
+        p.append(f'{len(r["disks"])} of {r["disks_expected"]} disks reported')
+    for name, d in r['disks'].items():
+        if d['wsum'] != d['rsum'] or d['bad_words'] != '0':
+            p.append(f'{name}: read back {d["bad_words"]} words that differ from what was written')
+    if r['dmar_faults'] != 0:
+        p.append(f'DMAR faults in the guest log: {r["dmar_faults"]}')
+    if r['qemu_faults'] != 0:
+        p.append(f'QEMU fault trace events: {r["qemu_faults"]}')
+    warnings, reports = r['warnings'], int(r['sanitizer'][1]) if r['sanitizer'] else 0
+    if leak:
+        before = r['before_leak'] or (None, None)
+        if before != (0, 0):
+            p.append(f'before the planted fault: {before[0]} sanitizer reports, '
+                     f'{before[1]} warnings (expected none)')
+        # The planted fault's report is one "BUG:" line of its own
+        warnings = warnings - 1 if warnings else warnings
+        want = r['leak_map'] and [(r['leak_map'][1], r['leak_map'][2])]
+        if reports != 1 or r['leak_reports'] != want:
+            p.append(f'planted fault: {reports} sanitizer reports naming '
+                     f'{r["leak_reports"]}, expected one naming {want}')
+    elif reports:
+        p.append(f'sanitizer reports: {reports}')
+    if warnings != 0:
+        p.append(f'kernel warnings/BUGs: {warnings}')
+    # For the table: the workload's own counts, "+1" the planted fault's
+    r['warn_text'] = f'{warnings}+1' if leak else str(warnings)
+    on = r['sanitizer'] and r['sanitizer'][0] == 'on'
+    r['san_text'] = ((f'{reports - 1}+1' if leak else str(reports)) if on else '-')
+    if r['converted'] and not r['live']:
+        p.append('the driver is on genpt but no domain showed up in debugfs')
+    r['problems'] = p
+
+
+def leaves_text(r):
+    if r['kernel'] == 'base':
+        return 'n/a (6.12 driver)'
+    if not r['live']:
+        return 'no genpt domain'
+    if not r['leaves_2m']:
+        return 'none'
+    return ' '.join(f'{d.replace("domain_", "d")}:{n}' for d, (n, _) in sorted(r['leaves_2m'].items()))
+
+
+def disk_runs(args, iommu, start, patched=None):
+    """Every configuration asked for, patched (and base with --base); a table.
+
+    PATCHED is the patched guest if it is built already.
+    """
+    names = args.configs.split(',') if args.configs else None
+    configs = [c for c in iommu.configs if names is None or c.name in names]
+    unknown = set(names or ()) - {c.name for c in configs}
+    if unknown:
+        raise wb.Failure(f'unknown configuration {",".join(sorted(unknown))}; choose from '
+                         + ','.join(c.name for c in iommu.configs))
+    mib = args.mib or DEFAULT_MIB
+    guests = [patched or build_guest(False, args.kasan, tools=True)]
+    if args.base:
+        guests.append(build_guest(True, args.kasan, tools=True))
+    results = []
+    for cfg in configs:
+        for g in guests:
+            r = disk_run(args, g, iommu, cfg, mib, args.seed)
+            if r is None:
+                return True
+            results.append(r)
+            show_disk_run(r)
+    return disk_table(iommu, results, mib, time.monotonic() - start)
+
+
+def show_disk_run(r):
+    print(f'\n{r["config"]} ({r["kernel"]}), guest {r["guest_seconds"]:.0f}s, serial log {r["serial"]}:')
+    for name, q in r['queues'].items():
+        d = r['disks'].get(name, {})
+        print(f'  {name:8} max_hw_sectors_kb {q["max_hw_sectors_kb"]:>5} '
+              f'max_sectors_kb {q["max_sectors_kb"]:>5}  write {d.get("write_ms", "?")} ms '
+              f'read {d.get("read_ms", "?")} ms  checksum {d.get("rsum", "?")}  '
+              f'requests {d.get("sizes", "?")}')
+    for g, devs in r['groups']:
+        print(f'  iommu group {g}: {devs.strip()}')
+    for line in r['qemu_messages'][:5]:
+        print(f'  QEMU: {line.strip()}')
+    for line in r['iommu_log'][:12]:
+        print(f'  | {line.strip()}')
+    for dom, (n, dump) in sorted(r['leaves_2m'].items()):
+        print(f'  {dom}: up to {n} 2M leaves at once; some of them from its ptdump:')
+        for line in dump[:4]:
+            print(f'    {line.rstrip()}')
+    if r.get('leak_map'):
+        print(f'  planted fault: dma_map_page for {r["leak_map"][0]}, domain {r["leak_map"][1]} '
+              f'IOVA {r["leak_map"][2]}, freed; reports: {r["leak_reports"]}')
+    for problem in r['problems']:
+        print(f'  problem: {problem}')
+    print(f'  {r["config"]} ({r["kernel"]}) {"passed" if not r["problems"] else "FAILED"}')
+
+
+def disk_table(iommu, results, mib, total):
+    """The table of every run; True if every run passed and all checksums agree."""
+    sums = {}
+    for r in results:
+        for name, d in r['disks'].items():
+            sums.setdefault(name, set()).add(d['wsum'])
+            sums[name].add(d['rsum'])
+    agree = all(len(v) == 1 for v in sums.values())
+    print(f'\n{iommu.name}: {len(results)} runs, {mib} MiB per disk '
+          f'({", ".join(d.name for d in iommu.disks)} at once), total {total:.0f}s')
+    print(f'  {"configuration":24} {"kernel":8} {"work":>5} {"guest":>5}  {"sums":5} '
+          f'{"faults":>6} {"qemu":>4} {"warn":>4} {"san":>4}  2M leaves (domain:most seen)')
+    print('  (work: the workload\'s seconds; guest: boot to power-off; faults: DMAR faults in the '
+          'guest log; qemu: fault trace events; warn and san: kernel warnings and sanitizer '
+          'reports, +1 the planted fault\'s)')
+    for r in results:
+        work = r['workload'][1] + 's' if r['workload'] else '-'
+        ok_sums = all(d['wsum'] == d['rsum'] and d['bad_words'] == '0' for d in r['disks'].values())
+        print(f'  {r["config"]:24} {r["kernel"]:8} {work:>5} {r["guest_seconds"]:>4.0f}s  '
+              f'{"ok" if ok_sums and len(r["disks"]) == r["disks_expected"] else "BAD":5} {str(r["dmar_faults"]):>6} '
+              f'{str(r["qemu_faults"]):>4} {r["warn_text"]:>4} {r["san_text"]:>4}  {leaves_text(r)}'
+              + ('' if not r['problems'] else '  FAILED'))
+    print('  checksums (every run, read == written): ' +
+          ', '.join(f'{n} {"/".join(sorted(v))}' for n, v in sums.items()) +
+          ('' if agree else '  DIFFER'))
+    ok = agree and all(not r['problems'] for r in results) and bool(results)
+    print(f'{iommu.name} {"passed" if ok else "FAILED"}')
+    return ok
+
+
+# ---------------------------------------------------------------- the command
+
+def cmd_vm(args):
+    start = time.monotonic()
+    if wb.setup_needed():
+        wb.cmd_setup(args)
+    iommu_name = getattr(args, 'iommu', None)
+    tests = getattr(args, 'tests', None)
+    for t in (tests.split(',') if tests else ()):
+        if t not in VM_TESTS:
+            raise wb.Failure(f'unknown selftest {t}; choose from {",".join(VM_TESTS)}')
+    for name in ('configs', 'mib', 'seed'):
+        if not hasattr(args, name):
+            setattr(args, name, None if name != 'seed' else 1)
+    if iommu_name:
+        return 0 if disk_runs(args, IOMMUS[iommu_name], start) else 1
+    # The selftests; with no --tests also the main job's disk runs
+    g = build_guest(args.base, args.kasan, tools=not tests)
+    ok = selftest_run(args, g, start)
+    if tests or args.shell or args.base or getattr(args, 'leak', False):
+        return 0 if ok else 1
+    iommu = IOMMUS['intel']
+    args.configs = args.configs or ','.join(iommu.main)
+    ok = disk_runs(args, iommu, start, g) and ok
+    print(f'vm {"passed" if ok else "FAILED"}: selftests and {iommu.name} '
+          f'in {time.monotonic() - start:.0f}s')
     return 0 if ok else 1
 
 
 def add_parser(sub):
     """The vm subcommand and its options."""
-    s = sub.add_parser('vm', help='boot an x86_64 kernel in QEMU and run the iommu selftests')
+    s = sub.add_parser('vm', help='boot an x86_64 kernel in QEMU: the iommu selftests and real '
+                       'DMA through an emulated IOMMU')
     s.add_argument('--base', action='store_true', help='the unpatched base, for comparison')
     s.add_argument('--cmdline', help='more kernel command line, e.g. iommu.debug_pagealloc=1')
-    s.add_argument('--tests', help=f'comma-separated subset of {",".join(VM_TESTS)}')
+    s.add_argument('--tests', help=f'only these selftests: comma-separated subset of '
+                   f'{",".join(VM_TESTS)}')
+    s.add_argument('--iommu', choices=sorted(IOMMUS),
+                   help='only the disk runs through this IOMMU, every configuration')
+    s.add_argument('--configs', help='with --iommu: comma-separated configurations (intel: '
+                   + ','.join(c.name for c in IOMMUS['intel'].configs) + ')')
+    s.add_argument('--mib', type=int, help=f'MiB written and read per disk (default {DEFAULT_MIB})')
+    s.add_argument('--seed', type=int, default=1, help='seed of the disk data (default 1)')
     s.add_argument('--shell', action='store_true', help='drop into a guest shell after the tests')
     s.add_argument('--kasan', action='store_true', help='build the guest kernel with KASAN')
     s.add_argument('--leak', action='store_true',
