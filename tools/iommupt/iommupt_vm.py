@@ -151,8 +151,19 @@ def vm_initramfs(build_dir, tests_dir, tests, shell, files=(), conf=None):
     return image
 
 
+def unsplit_console(text):
+    """Take out the kernel messages that the console put inside other lines.
+
+    The guest's programs and the kernel share the console: a printk can land
+    in the middle of a line of the selftests or the workload. The guest's
+    own copies of dmesg lines (IOMMUPT-...-LOG [...]) stay.
+    """
+    return re.sub(r'(?<=[^\n])(?<!-LOG )\[ *\d+\.\d+\] [^\n]*\n', '', text.replace('\r', ''))
+
+
 def parse_vm_output(text, tests):
     """Per test: (rc, passed, failed names, skipped, seconds) from the guest's markers."""
+    text = unsplit_console(text)
     results = {}
     for t in tests:
         m = re.search(rf'IOMMUPT-TEST-BEGIN {t}\r?\n(.*?)IOMMUPT-TEST-END {t} rc=(\d+) seconds=(\d+)',
@@ -178,8 +189,9 @@ def known_failures():
 class Guest:
     """A built guest: kernel, selftests and the tools of the disk runs."""
 
-    def __init__(self, base, src, version, build_dir, kernel, tests_dir, tools):
+    def __init__(self, base, src, version, build_dir, kernel, tests_dir, tools, converted):
         self.base = base
+        self.converted = converted  # the IOMMUs whose driver is on genpt in this kernel
         self.src = src
         self.version = version
         self.build_dir = build_dir
@@ -242,7 +254,10 @@ def build_guest(base, kasan=False, tools=False):
         kernel = vm_kernel(src, build_dir, fragments, log)
         tests_dir = vm_selftests(src, build_dir, log)
         built = guest_tools(src, build_dir, log, module=not base) if tools else []
-    return Guest(base, src, version, build_dir, kernel, tests_dir, built)
+        # Read now: once the lock is released another apply may rewrite the tree
+        converted = {name for name, iommu in IOMMUS.items()
+                     if not base and iommu.converted(src)}
+    return Guest(base, src, version, build_dir, kernel, tests_dir, built, converted)
 
 
 def boot(qemu, serial, timeout, verbose, shown=r'(IOMMUPT-|# Totals|not ok|\[.*\] (WARNING|BUG|Kernel panic))'):
@@ -493,7 +508,7 @@ def disk_run(args, g, iommu, cfg, mib, seed):
     r['disks_expected'] = len(iommu.disks)
     r.update(config=cfg.name, kernel=kernel, guest_seconds=elapsed, serial=serial,
              finished='IOMMUPT-END' in text, timeout=elapsed >= args.timeout,
-             converted=not g.base and iommu.converted(g.src))
+             converted=iommu.name in g.converted)
     try:
         with open(trace, errors='replace') as f:
             r['qemu_faults'] = sum(1 for line in f if any(e in line for e in iommu.traces))
@@ -505,7 +520,7 @@ def disk_run(args, g, iommu, cfg, mib, seed):
 
 def parse_disk_run(text, leak):
     """The counts of one disk run, from the guest's markers."""
-    text = text.replace('\r', '')
+    text = unsplit_console(text)
 
     def last(pattern, default=None, conv=int):
         found = re.findall(pattern, text)
