@@ -670,11 +670,14 @@ def disk_table(iommu, results, mib, total):
           f'({", ".join(d.name for d in iommu.disks)} at once), total {total:.0f}s')
     print(f'  {"configuration":24} {"kernel":8} {"work":>5} {"guest":>5}  {"sums":5} '
           f'{"faults":>6} {"qemu":>4} {"warn":>4} {"san":>4}  2M leaves (domain:most seen)')
-    print('  (work: the workload\'s seconds; guest: boot to power-off; faults: DMAR faults in the '
+    print('  (work: the slowest disk\'s write plus the slowest read; guest: boot to power-off; faults: DMAR faults in the '
           'guest log; qemu: fault trace events; warn and san: kernel warnings and sanitizer '
           'reports, +1 the planted fault\'s)')
     for r in results:
-        work = r['workload'][1] + 's' if r['workload'] else '-'
+        # The disks write, then read, together: the slowest of each phase
+        ds = r['disks'].values()
+        work = (f'{(max(int(d["write_ms"]) for d in ds) + max(int(d["read_ms"]) for d in ds)) / 1000:.1f}s'
+                if ds else '-')
         ok_sums = all(d['wsum'] == d['rsum'] and d['bad_words'] == '0' for d in r['disks'].values())
         print(f'  {r["config"]:24} {r["kernel"]:8} {work:>5} {r["guest_seconds"]:>4.0f}s  '
               f'{"ok" if ok_sums and len(r["disks"]) == r["disks_expected"] else "BAD":5} {str(r["dmar_faults"]):>6} '
