@@ -260,7 +260,10 @@ def build_guest(base, kasan=False, tools=False):
     return Guest(base, src, version, build_dir, kernel, tests_dir, built, converted)
 
 
-def boot(qemu, serial, timeout, verbose, shown=r'(IOMMUPT-|# Totals|not ok|\[.*\] (WARNING|BUG|Kernel panic))'):
+SHOWN = r'(IOMMUPT-|# Totals|not ok|\[.*\] (WARNING|BUG|Kernel panic))'
+
+
+def boot(qemu, serial, timeout, verbose, shown=SHOWN):
     """Run QEMU to the guest's IOMMUPT-END; return the console text and the seconds."""
     captured = []
     with open(serial, 'w') as f, wb.Ticker('guest running') as t:
@@ -670,17 +673,18 @@ def disk_table(iommu, results, mib, total):
           f'({", ".join(d.name for d in iommu.disks)} at once), total {total:.0f}s')
     print(f'  {"configuration":24} {"kernel":8} {"work":>5} {"guest":>5}  {"sums":5} '
           f'{"faults":>6} {"qemu":>4} {"warn":>4} {"san":>4}  2M leaves (domain:most seen)')
-    print('  (work: the slowest disk\'s write plus the slowest read; guest: boot to power-off; faults: DMAR faults in the '
-          'guest log; qemu: fault trace events; warn and san: kernel warnings and sanitizer '
-          'reports, +1 the planted fault\'s)')
+    print('  (work: the slowest disk\'s write plus the slowest read; guest: boot to power-off; '
+          'faults: DMAR faults in the guest log; qemu: fault trace events; warn and san: kernel '
+          'warnings and sanitizer reports, +1 the planted fault\'s)')
     for r in results:
         # The disks write, then read, together: the slowest of each phase
         ds = r['disks'].values()
-        work = (f'{(max(int(d["write_ms"]) for d in ds) + max(int(d["read_ms"]) for d in ds)) / 1000:.1f}s'
-                if ds else '-')
-        ok_sums = all(d['wsum'] == d['rsum'] and d['bad_words'] == '0' for d in r['disks'].values())
+        ms = max(int(d['write_ms']) for d in ds) + max(int(d['read_ms']) for d in ds) if ds else 0
+        work = f'{ms / 1000:.1f}s' if ds else '-'
+        same = all(d['wsum'] == d['rsum'] and d['bad_words'] == '0' for d in ds) and \
+            len(ds) == r['disks_expected']
         print(f'  {r["config"]:24} {r["kernel"]:8} {work:>5} {r["guest_seconds"]:>4.0f}s  '
-              f'{"ok" if ok_sums and len(r["disks"]) == r["disks_expected"] else "BAD":5} {str(r["dmar_faults"]):>6} '
+              f'{"ok" if same else "BAD":5} {str(r["dmar_faults"]):>6} '
               f'{str(r["qemu_faults"]):>4} {r["warn_text"]:>4} {r["san_text"]:>4}  {leaves_text(r)}'
               + ('' if not r['problems'] else '  FAILED'))
     print('  checksums (every run, read == written): ' +
