@@ -728,7 +728,9 @@ def add_parser(sub):
     """The vm subcommand and its options."""
     s = sub.add_parser('vm', help='boot an x86_64 kernel in QEMU: the iommu selftests and real '
                        'DMA through an emulated IOMMU')
-    s.add_argument('--base', action='store_true', help='the unpatched base, for comparison')
+    s.add_argument('--base', action='store_true',
+                   help='the unpatched base, for comparison: the selftests on it instead of the '
+                   'patched kernel; with --iommu every configuration on both, side by side')
     s.add_argument('--cmdline', help='more kernel command line, e.g. iommu.debug_pagealloc=1')
     s.add_argument('--tests', help=f'only these selftests: comma-separated subset of '
                    f'{",".join(VM_TESTS)}')
