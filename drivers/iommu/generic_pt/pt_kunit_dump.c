@@ -231,6 +231,7 @@ static const char mock_stats[] =
 static int kd_init_x86_64(struct kd_domain *kd)
 {
 	struct pt_iommu_x86_64_cfg cfg = {
+		.common.features = BIT(PT_FEAT_SIGN_EXTEND),
 		.common.hw_max_vasz_lg2 = 48,
 		.common.hw_max_oasz_lg2 = 52,
 		.top_level = 3,
@@ -250,10 +251,10 @@ static const struct kd_map x86_64_dump_maps[] = {
 
 static const char x86_64_dump[] =
 	"format x86_64, 4 levels, va 48 bits, oa 52 bits, page sizes 4K 2M 1G, features sign_extend\n"
-	"0x0000000000000000-0x0000000000000fff    4K l0 0x0000000001000 RW U A\n"
-	"0x0000000000001000-0x0000000000001fff    4K l0 0x0000000002000 U A XD\n"
-	"0xffff800000000000-0xffff8000001fffff    2M l1 0x0000040000000 RW U A\n"
-	"0xfffffffffffff000-0xffffffffffffffff    4K l0 0x0000000005000 RW U A\n";
+	"0x0000000000000000-0x0000000000000fff    4K l0 0x0000000001000 RW U A D\n"
+	"0x0000000000001000-0x0000000000001fff    4K l0 0x0000000002000 U A\n"
+	"0xffff800000000000-0xffff8000001fffff    2M l1 0x0000040000000 RW U A D\n"
+	"0xfffffffffffff000-0xffffffffffffffff    4K l0 0x0000000005000 RW U A D\n";
 
 static const char x86_64_stats[] =
 	"format x86_64, 4 levels, va 48 bits, oa 52 bits, page sizes 4K 2M 1G, features sign_extend\n"

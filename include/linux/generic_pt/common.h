@@ -86,8 +86,10 @@ struct pt_amdv1 {
 
 /**
  * enum pt_amdv1_features - Features of the AMD IOMMU v1 format
- * @PT_FEAT_AMDV1_ENCRYPT_TABLES: Table pointers carry the memory encryption
- *     bit (SME), as the AMD IOMMU requires when the kernel runs encrypted.
+ * @PT_FEAT_AMDV1_ENCRYPT_TABLES: Every address in the table, table pointer
+ *     and leaf alike, and the root in hw_info, carries the memory encryption
+ *     C-bit (sme_me_mask, none when SME is off), as 6.12's AMD driver
+ *     writes them; the OA is limited to below that bit.
  * @PT_FEAT_AMDV1_FORCE_COHERENCE: Set the FC bit in every leaf so DMA always
  *     snoops, whatever the device asks for.
  */
@@ -107,8 +109,10 @@ struct pt_x86_64 {
 
 /**
  * enum pt_x86_64_features - Features of the x86-64 format
- * @PT_FEAT_X86_64_AMD_ENCRYPT_TABLES: Table pointers carry the memory
- *     encryption bit (SME), as the AMD IOMMU v2 table requires.
+ * @PT_FEAT_X86_64_AMD_ENCRYPT_TABLES: Every address in the table, table
+ *     pointer and leaf alike, and the root in hw_info, carries the memory
+ *     encryption C-bit (sme_me_mask, none when SME is off), as 6.12's AMD
+ *     v2 table does; the OA is limited to below that bit.
  */
 enum pt_x86_64_features {
 	PT_FEAT_X86_64_AMD_ENCRYPT_TABLES = PT_FEAT_FMT_START,
@@ -126,8 +130,11 @@ struct pt_vtdss {
  * enum pt_vtdss_features - Features of the VT-d second stage format
  * @PT_FEAT_VTDSS_FORCE_COHERENCE: Set the SNP bit in every leaf so DMA
  *     always snoops, whatever the device asks for.
- * @PT_FEAT_VTDSS_FORCE_WRITEABLE: Make every table and leaf writable, for
- *     hardware whose errata forbid read-only second stage entries.
+ * @PT_FEAT_VTDSS_FORCE_WRITEABLE: Refuse read-only leaves: map_pages()
+ *     without IOMMU_WRITE fails with -EINVAL and changes nothing. For a
+ *     nesting parent on hardware with erratum 772415 (ERRATA_772415_SPR17),
+ *     whose IOMMU may write through a read-only second stage entry, as
+ *     6.12's __domain_mapping() does for such a domain.
  */
 enum pt_vtdss_features {
 	PT_FEAT_VTDSS_FORCE_COHERENCE = PT_FEAT_FMT_START,

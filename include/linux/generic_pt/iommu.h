@@ -264,9 +264,14 @@ struct pt_iommu_x86_64 {
 
 /**
  * struct pt_iommu_x86_64_cfg - Configuration of an x86-64 table
- * @common: Features and hardware limits; hw_max_vasz_lg2 must reach the VA
- *     of @top_level (48 or 57 bits)
- * @top_level: 3 for 4 levels, 4 for 5 levels
+ * @common: Features and hardware limits. With %PT_FEAT_SIGN_EXTEND the VA
+ *     is the whole canonical space of the walk, 48 or 57 bits with both
+ *     halves, and hw_max_vasz_lg2 must reach it. Without, the VA is
+ *     [0, 2^hw_max_vasz_lg2), at most the lower half of the walk (47 or 56
+ *     bits): a VT-d first stage under an MGAW narrower than the walk, for
+ *     example 39 bits on 4 levels.
+ * @top_level: The levels the hardware walks: 3 for 4 levels, 4 for 5
+ *     levels, whatever the VA width
  */
 struct pt_iommu_x86_64_cfg {
 	struct pt_iommu_cfg common;

@@ -12,7 +12,7 @@ static const struct hcfg hfmt_cfgs[] = {
 	{ .name = "top3", .level = 3, .vasz = 64, .oasz = 52 },
 	{ .name = "top4", .level = 4, .vasz = 64, .oasz = 52 },
 	{ .name = "top5", .level = 5, .vasz = 64, .oasz = 52 },
-	{ .name = "top2,fc,sme", .level = 2, .vasz = 64, .oasz = 52,
+	{ .name = "top2,fc,sme", .level = 2, .vasz = 64, .oasz = 51,
 	  .features = AMD_FC | AMD_SME },
 	{ .name = "top3,va40,oa40", .level = 3, .vasz = 40, .oasz = 40 },
 	{ .name = "top0,dynamic", .level = 0, .vasz = 64, .oasz = 52,

@@ -69,15 +69,26 @@ static void geometry_mock(struct model *m, const struct hcfg *c)
 	m->dirty = true;
 }
 
-/* x86-64: 4 KiB pages, 2 MiB and 1 GiB with PS; 48 or 57 bit sign extended */
+/*
+ * x86-64: 4 KiB pages, 2 MiB and 1 GiB with PS; a 4 or 5 level walk, 48 or
+ * 57 bits sign extended, or without sign extension the lower half, as wide
+ * as the configuration asks
+ */
 static void geometry_x86_64(struct model *m, const struct hcfg *c)
 {
+	unsigned int span = 12 + 9 * (c->level + 1);
+	unsigned int lim;
+
 	m->granule_lg2 = 12;
 	m->oa_bits = c->oasz < 52 ? c->oasz : 52;
-	m->va_bits = 12 + 9 * (c->level + 1);
-	m->sign_extend = true;
-	m->sizes = bit(12) | bit(21) | bit(30);
+	m->sign_extend = c->features & HF_SIGN_EXTEND;
+	m->va_bits = m->sign_extend ? span :
+		     c->vasz < span - 1 ? c->vasz : span - 1;
+	lim = m->va_bits < m->oa_bits ? m->va_bits : m->oa_bits;
+	m->sizes = sizes_below(bit(12) | bit(21) | bit(30), lim);
+	/* A writable leaf is written dirty, as 6.12's drivers write it */
 	m->dirty = true;
+	m->dirty_needs_write = true;
 }
 
 /* VT-d second stage: 4 KiB, 2 MiB, 1 GiB; the VA is what the cfg asks */
@@ -91,6 +102,7 @@ static void geometry_vtdss(struct model *m, const struct hcfg *c)
 	lim = m->va_bits < m->oa_bits ? m->va_bits : m->oa_bits;
 	m->sizes = sizes_below(bit(12) | bit(21) | bit(30), lim);
 	m->dirty = true;
+	m->no_read_only = c->features & HF_FMT(1);
 }
 
 /*
@@ -203,6 +215,9 @@ int model_map_check(const struct model *m, u64 iova, u64 pa,
 	    (iova >> (m->va_bits - 1)) != (*last >> (m->va_bits - 1)))
 		return -ERANGE;
 	if (!(prot & (H_READ | H_WRITE)))
+		return -EINVAL;
+	/* PT_FEAT_VTDSS_FORCE_WRITEABLE refuses read-only leaves (erratum 772415) */
+	if (m->no_read_only && !(prot & H_WRITE))
 		return -EINVAL;
 	return 0;
 }
@@ -323,8 +338,8 @@ void model_map(struct model *m, u64 iova, u64 last, u64 pa,
 		}
 		/*
 		 * With DBM (Arm) a writable leaf is written with write
-		 * permission, which is the dirty state; other formats start
-		 * clean.
+		 * permission, which is the dirty state, and x86-64 writes it
+		 * with D; other formats start clean.
 		 */
 		buf[n] = (struct mleaf){ .va = iova,
 					 .last = iova + lg2_mask(lg2),

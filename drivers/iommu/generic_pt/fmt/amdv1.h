@@ -19,10 +19,10 @@
 #include <linux/bitfield.h>
 #include <linux/errno.h>
 #include <linux/iommu.h>
-#include <linux/mem_encrypt.h>
 #include <linux/sizes.h>
 
 #include "defs_amdv1.h"
+#include "x86_sme.h"
 #include "../pt_defs.h"
 #include "../pt_fmt_dump.h"
 
@@ -116,8 +116,11 @@ static __always_inline pt_oaddr_t amdv1pt_entry_oa(const struct pt_state *pts)
 {
 	unsigned int oasz_lg2 = amdv1pt_table_item_lg2sz(pts) +
 				amdv1pt_entry_num_contig_lg2(pts);
+	u64 entry = pts->entry;
 
-	return oalog2_set_mod(amdv1pt_field_to_oa(pts->entry), 0, oasz_lg2);
+	if (pts_feature(pts, PT_FEAT_AMDV1_ENCRYPT_TABLES))
+		entry &= ~pt_sme_mask();
+	return oalog2_set_mod(amdv1pt_field_to_oa(entry), 0, oasz_lg2);
 }
 
 #define pt_entry_oa amdv1pt_entry_oa
@@ -127,7 +130,7 @@ static __always_inline pt_oaddr_t amdv1pt_table_pa(const struct pt_state *pts)
 	u64 entry = pts->entry;
 
 	if (pts_feature(pts, PT_FEAT_AMDV1_ENCRYPT_TABLES))
-		entry = __sme_clr(entry);
+		entry &= ~pt_sme_mask();
 	return entry & AMDV1PT_FMT_OA;
 }
 
@@ -205,7 +208,7 @@ amdv1pt_install_table(struct pt_state *pts,
 		    (table_pa & AMDV1PT_FMT_OA);
 
 	if (pts_feature(pts, PT_FEAT_AMDV1_ENCRYPT_TABLES))
-		entry = __sme_set(entry);
+		entry |= pt_sme_mask();
 	return pt_cmpxchg_item(pts, pts->index, pts->entry, entry);
 }
 
@@ -214,7 +217,11 @@ amdv1pt_install_table(struct pt_state *pts,
 static inline void amdv1pt_attr_from_entry(const struct pt_state *pts,
 					   struct pt_write_attrs *attrs)
 {
-	attrs->descriptor_bits = pts->entry & AMDV1PT_FMT_ATTRS;
+	u64 mask = AMDV1PT_FMT_ATTRS;
+
+	if (pts_feature(pts, PT_FEAT_AMDV1_ENCRYPT_TABLES))
+		mask |= pt_sme_mask();
+	attrs->descriptor_bits = pts->entry & mask;
 }
 
 #define pt_attr_from_entry amdv1pt_attr_from_entry
@@ -294,6 +301,11 @@ static inline bool amdv1pt_entry_make_write_dirty(struct pt_state *pts)
  * @attrs: Output
  * @iommu_prot: IOMMU_READ, IOMMU_WRITE, ...
  *
+ * Only IOMMU_READ and IOMMU_WRITE count, as in 6.12's driver.
+ * %PT_FEAT_AMDV1_FORCE_COHERENCE adds FC and %PT_FEAT_AMDV1_ENCRYPT_TABLES
+ * the C-bit, so that the leaf's output address is encrypted memory. Both
+ * are worked out here, once a map, so that writing a leaf costs nothing more.
+ *
  * Return: 0, or -EINVAL if the leaf would allow no access
  */
 static inline int amdv1pt_iommu_set_prot(const struct pt_common *common,
@@ -310,6 +322,8 @@ static inline int amdv1pt_iommu_set_prot(const struct pt_common *common,
 		bits |= AMDV1PT_FMT_IW;
 	if (pt_feature(common, PT_FEAT_AMDV1_FORCE_COHERENCE))
 		bits |= AMDV1PT_FMT_FC;
+	if (pt_feature(common, PT_FEAT_AMDV1_ENCRYPT_TABLES))
+		bits |= pt_sme_mask();
 	attrs->descriptor_bits = bits;
 	return 0;
 }
@@ -322,7 +336,8 @@ static inline int amdv1pt_iommu_set_prot(const struct pt_common *common,
  * @top_level: The (starting) top level, 0 to 5
  *
  * Without %PT_FEAT_DYNAMIC_TOP the VA is limited to what the top level
- * translates.
+ * translates. With %PT_FEAT_AMDV1_ENCRYPT_TABLES the OA stays below the
+ * C-bit, which takes that bit of every entry.
  *
  * Return: the top level or a negative errno
  */
@@ -339,6 +354,10 @@ static inline int amdv1pt_fmt_init(struct pt_common *common, int top_level)
 		return -EINVAL;
 	if (pt_feature(common, PT_FEAT_SIGN_EXTEND))
 		return -EOPNOTSUPP;
+
+	if (pt_feature(common, PT_FEAT_AMDV1_ENCRYPT_TABLES) && pt_sme_mask())
+		common->max_oasz_lg2 = min_t(unsigned int, common->max_oasz_lg2,
+					     __ffs64(pt_sme_mask()));
 
 	span_lg2 = AMDV1PT_GRANULE_LG2SZ +
 		   AMDV1PT_ITEMS_LG2 * (top_level + 1);
@@ -363,10 +382,16 @@ static const struct pt_kunit_fmt_cfg pt_kunit_fmt_cfgs[] = {
 	AMDV1PT_KUNIT_CFG("top3", 0, 3),
 	AMDV1PT_KUNIT_CFG("top4", 0, 4),
 	AMDV1PT_KUNIT_CFG("top5", 0, 5),
-	AMDV1PT_KUNIT_CFG("top2,fc,sme",
-			  BIT(PT_FEAT_AMDV1_FORCE_COHERENCE) |
-				  BIT(PT_FEAT_AMDV1_ENCRYPT_TABLES),
-			  2),
+	/* The OA ends below the C-bit, bit 47 in the tests */
+	{
+		.name = "top2,fc,sme",
+		.features = BIT(PT_FEAT_AMDV1_FORCE_COHERENCE) |
+			    BIT(PT_FEAT_AMDV1_ENCRYPT_TABLES),
+		.top_level = 2,
+		.vasz_lg2 = 64,
+		.oasz_lg2 = 47,
+		.granule_lg2 = 12,
+	},
 	AMDV1PT_KUNIT_CFG("top5,fc", BIT(PT_FEAT_AMDV1_FORCE_COHERENCE), 5),
 	{
 		.name = "top3,va40,oa40",

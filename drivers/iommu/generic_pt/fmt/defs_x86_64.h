@@ -21,9 +21,9 @@
 #define X86_64_FMT_OA GENMASK_ULL(51, 12)
 #define X86_64_FMT_XD BIT_ULL(63)
 
-/* The leaf attributes that pt_write_attrs carries */
+/* The leaf attributes that pt_write_attrs carries; D is preset with RW */
 #define X86_64_FMT_ATTRS                                               \
 	(X86_64_FMT_RW | X86_64_FMT_U | X86_64_FMT_PWT | X86_64_FMT_PCD | \
-	 X86_64_FMT_XD)
+	 X86_64_FMT_D | X86_64_FMT_XD)
 
 #endif

@@ -25,7 +25,7 @@ static inline void pt_iommu_fmt_hw_info(struct PT_IOMMU_FMT_T *table,
 	u64 root = pt_table_virt_to_pa(top->top_table);
 
 	if (pt_feature(&table->amdpt.common, PT_FEAT_AMDV1_ENCRYPT_TABLES))
-		root = __sme_set(root);
+		root |= pt_sme_mask();
 	info->host_pt_root = root;
 	info->mode = top->top_level + 1;
 }

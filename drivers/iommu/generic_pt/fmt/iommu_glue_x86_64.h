@@ -12,18 +12,9 @@
 static inline int pt_iommu_fmt_init(struct pt_iommu_x86_64 *table,
 				    const struct pt_iommu_x86_64_cfg *cfg)
 {
-	struct pt_common *common = &table->x86_64_pt.common;
-	int top_level;
-
 	if (cfg->top_level > PT_MAX_TOP_LEVEL)
 		return -EINVAL;
-	top_level = pt_fmt_init(common, cfg->top_level);
-	if (top_level < 0)
-		return top_level;
-	/* The VA follows from the levels; the hardware must reach it */
-	if (common->max_vasz_lg2 > cfg->common.hw_max_vasz_lg2)
-		return -EINVAL;
-	return top_level;
+	return pt_fmt_init(&table->x86_64_pt.common, cfg->top_level);
 }
 
 static inline void
@@ -35,7 +26,7 @@ pt_iommu_fmt_hw_info(struct pt_iommu_x86_64 *table,
 
 	if (pt_feature(&table->x86_64_pt.common,
 		       PT_FEAT_X86_64_AMD_ENCRYPT_TABLES))
-		root = __sme_set(root);
+		root |= pt_sme_mask();
 	info->gcr3_pt = root;
 	info->levels = top->top_level + 1;
 }
@@ -53,8 +44,10 @@ static inline void pt_iommu_fmt_kunit_cfg(const struct pt_kunit_fmt_cfg *kcfg,
 
 /* Configurations only the IOMMU level tests need */
 static const struct pt_kunit_fmt_cfg pt_kunit_iommu_cfgs[] = {
-	{ .name = "4lvl,no_gaps", .features = BIT(PT_FEAT_FLUSH_RANGE_NO_GAPS),
-	  .top_level = 3, .vasz_lg2 = 0, .oasz_lg2 = 52, .granule_lg2 = 12 },
+	{ .name = "4lvl,no_gaps",
+	  .features = BIT(PT_FEAT_SIGN_EXTEND) |
+		      BIT(PT_FEAT_FLUSH_RANGE_NO_GAPS),
+	  .top_level = 3, .vasz_lg2 = 48, .oasz_lg2 = 52, .granule_lg2 = 12 },
 };
 #endif
 

@@ -185,23 +185,31 @@ static inline bool vtdsspt_entry_make_write_dirty(struct pt_state *pts)
  * @attrs: Output
  * @iommu_prot: IOMMU_READ, IOMMU_WRITE, ...
  *
- * %PT_FEAT_VTDSS_FORCE_COHERENCE adds SNP; %PT_FEAT_VTDSS_FORCE_WRITEABLE
- * adds W to every leaf.
+ * Every leaf is readable, a write-only one too, as 6.12's
+ * __domain_mapping() writes them: a DMA_FROM_DEVICE buffer is mapped
+ * write-only, and a device that reads it back must not start faulting
+ * when the driver moves to this table. %PT_FEAT_VTDSS_FORCE_COHERENCE adds
+ * SNP. With
+ * %PT_FEAT_VTDSS_FORCE_WRITEABLE a map without IOMMU_WRITE is refused:
+ * the table is a nesting parent on hardware with erratum 772415, whose
+ * IOMMU may write through a read-only entry, as 6.12's __domain_mapping()
+ * refuses it.
  *
- * Return: 0, or -EINVAL if the leaf would allow no access
+ * Return: 0, or -EINVAL if the leaf would allow no access or would be
+ * read-only where the erratum forbids it
  */
 static inline int vtdsspt_iommu_set_prot(const struct pt_common *common,
 					 struct pt_write_attrs *attrs,
 					 unsigned int iommu_prot)
 {
-	u64 bits = 0;
+	u64 bits = VTDSS_FMT_R;
 
 	if (!(iommu_prot & (IOMMU_READ | IOMMU_WRITE)))
 		return -EINVAL;
-	if (iommu_prot & IOMMU_READ)
-		bits |= VTDSS_FMT_R;
-	if ((iommu_prot & IOMMU_WRITE) ||
+	if (!(iommu_prot & IOMMU_WRITE) &&
 	    pt_feature(common, PT_FEAT_VTDSS_FORCE_WRITEABLE))
+		return -EINVAL;
+	if (iommu_prot & IOMMU_WRITE)
 		bits |= VTDSS_FMT_W;
 	if (pt_feature(common, PT_FEAT_VTDSS_FORCE_COHERENCE))
 		bits |= VTDSS_FMT_SNP;
@@ -253,9 +261,7 @@ static const struct pt_kunit_fmt_cfg pt_kunit_fmt_cfgs[] = {
 	VTDSSPT_KUNIT_CFG("4lvl,va39", 0, 3, 39),
 	VTDSSPT_KUNIT_CFG("5lvl,va48", 0, 4, 48),
 	VTDSSPT_KUNIT_CFG("4lvl,va42", 0, 3, 42),
-	VTDSSPT_KUNIT_CFG("4lvl,va48,snp,fw",
-			  BIT(PT_FEAT_VTDSS_FORCE_COHERENCE) |
-				  BIT(PT_FEAT_VTDSS_FORCE_WRITEABLE),
+	VTDSSPT_KUNIT_CFG("4lvl,va48,snp", BIT(PT_FEAT_VTDSS_FORCE_COHERENCE),
 			  3, 48),
 	VTDSSPT_KUNIT_CFG("3lvl,va39,incoherent", BIT(PT_FEAT_DMA_INCOHERENT),
 			  2, 39),
@@ -267,15 +273,14 @@ static const struct pt_kunit_fmt_vector pt_kunit_fmt_vectors[] __maybe_unused = 
 	/* R PS */
 	{ .level = 1, .oasz_lg2 = 21, .prot = IOMMU_READ, .oa = 0x40000000,
 	  .expect = 0x0000000040000081ULL },
-	/* W PS: write-only is allowed */
+	/* R W PS: a write-only map is readable too, as in 6.12 */
 	{ .level = 2, .oasz_lg2 = 30, .prot = IOMMU_WRITE, .oa = 0x80000000,
-	  .expect = 0x0000000080000082ULL },
+	  .expect = 0x0000000080000083ULL },
 	{ .level = 1, .expect = 0x3 },
-	/* Forced SNP and W */
-	{ .features = BIT(PT_FEAT_VTDSS_FORCE_COHERENCE) |
-		      BIT(PT_FEAT_VTDSS_FORCE_WRITEABLE),
+	/* Forced SNP */
+	{ .features = BIT(PT_FEAT_VTDSS_FORCE_COHERENCE),
 	  .level = 0, .oasz_lg2 = 12, .prot = IOMMU_READ, .oa = 0x12345000,
-	  .expect = 0x0000000012345803ULL },
+	  .expect = 0x0000000012345801ULL },
 };
 #endif
 

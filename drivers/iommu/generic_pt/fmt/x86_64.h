@@ -1,18 +1,22 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * x86-64 page table: 4 levels for a 48-bit VA or 5 for 57 bits, 9 bits per
- * level over a 4 KiB granule. The VA is sign extended, so the top table's
- * lower half maps the low addresses and its upper half the high ones. Leaves
- * are 4 KiB at level 0 and, with PS, 2 MiB at level 1 and 1 GiB at level 2.
+ * x86-64 page table: 4 or 5 levels of 9 bits over a 4 KiB granule, as many
+ * as the hardware walks. With PT_FEAT_SIGN_EXTEND the VA is the whole
+ * canonical space of the walk, 48 or 57 bits sign extended, so the top
+ * table's lower half maps the low addresses and its upper half the high
+ * ones. Without it the VA is the low addresses only, as wide as the driver
+ * asks up to 47 or 56 bits: a VT-d first stage whose MGAW is narrower than
+ * the walk. Leaves are 4 KiB at level 0 and, with PS, 2 MiB at level 1 and
+ * 1 GiB at level 2.
  */
 #ifndef __GENERIC_PT_FMT_X86_64_H
 #define __GENERIC_PT_FMT_X86_64_H
 
 #include <linux/errno.h>
 #include <linux/iommu.h>
-#include <linux/mem_encrypt.h>
 
 #include "defs_x86_64.h"
+#include "x86_sme.h"
 #include "../pt_defs.h"
 #include "../pt_fmt_dump.h"
 
@@ -62,8 +66,12 @@ x86_64pt_load_entry_raw(struct pt_state *pts)
 
 static __always_inline pt_oaddr_t x86_64pt_entry_oa(const struct pt_state *pts)
 {
+	u64 entry = pts->entry;
+
+	if (pts_feature(pts, PT_FEAT_X86_64_AMD_ENCRYPT_TABLES))
+		entry &= ~pt_sme_mask();
 	/* Bit 12 of a large leaf is PAT, not address */
-	return oalog2_set_mod(pts->entry & X86_64_FMT_OA, 0,
+	return oalog2_set_mod(entry & X86_64_FMT_OA, 0,
 			      x86_64pt_table_item_lg2sz(pts));
 }
 
@@ -74,7 +82,7 @@ static __always_inline pt_oaddr_t x86_64pt_table_pa(const struct pt_state *pts)
 	u64 entry = pts->entry;
 
 	if (pts_feature(pts, PT_FEAT_X86_64_AMD_ENCRYPT_TABLES))
-		entry = __sme_clr(entry);
+		entry &= ~pt_sme_mask();
 	return entry & X86_64_FMT_OA;
 }
 
@@ -114,7 +122,7 @@ x86_64pt_install_table(struct pt_state *pts,
 		    X86_64_FMT_A | (table_pa & X86_64_FMT_OA);
 
 	if (pts_feature(pts, PT_FEAT_X86_64_AMD_ENCRYPT_TABLES))
-		entry = __sme_set(entry);
+		entry |= pt_sme_mask();
 	return pt_cmpxchg_item(pts, pts->index, pts->entry, entry);
 }
 
@@ -123,7 +131,11 @@ x86_64pt_install_table(struct pt_state *pts,
 static inline void x86_64pt_attr_from_entry(const struct pt_state *pts,
 					    struct pt_write_attrs *attrs)
 {
-	attrs->descriptor_bits = pts->entry & X86_64_FMT_ATTRS;
+	u64 mask = X86_64_FMT_ATTRS;
+
+	if (pts_feature(pts, PT_FEAT_X86_64_AMD_ENCRYPT_TABLES))
+		mask |= pt_sme_mask();
+	attrs->descriptor_bits = pts->entry & mask;
 }
 
 #define pt_attr_from_entry x86_64pt_attr_from_entry
@@ -182,8 +194,11 @@ static inline void x86_64pt_entry_make_write_clean(struct pt_state *pts)
 
 #define pt_entry_make_write_clean x86_64pt_entry_make_write_clean
 
+/* What the walker does on a write, which it allows only through RW */
 static inline bool x86_64pt_entry_make_write_dirty(struct pt_state *pts)
 {
+	if (!(pts->entry & X86_64_FMT_RW))
+		return false;
 	pt_update_item(pts, pts->index, 0, X86_64_FMT_D);
 	return true;
 }
@@ -196,8 +211,12 @@ static inline bool x86_64pt_entry_make_write_dirty(struct pt_state *pts)
  * @attrs: Output
  * @iommu_prot: IOMMU_READ, IOMMU_WRITE, ...
  *
- * The format cannot express write-only, so any access makes the leaf
- * readable. IOMMU_PRIV drops U so only supervisor requests may use it.
+ * The leaf is what 6.12's VT-d first stage and AMD v2 code write: only
+ * IOMMU_READ and IOMMU_WRITE count. The format cannot express write-only,
+ * so any access makes the leaf readable. U is always set, as both drivers
+ * set it, so that requests at user privilege can use every leaf; IOMMU_PRIV
+ * does not clear it. A writable leaf starts dirty, as both write it, so the
+ * walker never has to set D: RW comes with D.
  *
  * Return: 0, or -EINVAL if the leaf would allow no access
  */
@@ -205,18 +224,14 @@ static inline int x86_64pt_iommu_set_prot(const struct pt_common *common,
 					  struct pt_write_attrs *attrs,
 					  unsigned int iommu_prot)
 {
-	u64 bits = 0;
+	u64 bits = X86_64_FMT_U;
 
 	if (!(iommu_prot & (IOMMU_READ | IOMMU_WRITE)))
 		return -EINVAL;
 	if (iommu_prot & IOMMU_WRITE)
-		bits |= X86_64_FMT_RW;
-	if (!(iommu_prot & IOMMU_PRIV))
-		bits |= X86_64_FMT_U;
-	if (iommu_prot & IOMMU_NOEXEC)
-		bits |= X86_64_FMT_XD;
-	if (iommu_prot & IOMMU_MMIO)
-		bits |= X86_64_FMT_PCD;
+		bits |= X86_64_FMT_RW | X86_64_FMT_D;
+	if (pt_feature(common, PT_FEAT_X86_64_AMD_ENCRYPT_TABLES))
+		bits |= pt_sme_mask();
 	attrs->descriptor_bits = bits;
 	return 0;
 }
@@ -225,57 +240,95 @@ static inline int x86_64pt_iommu_set_prot(const struct pt_common *common,
 
 /**
  * x86_64pt_fmt_init() - Check and complete the geometry of a table
- * @common: max_oasz_lg2 and features set by the caller
- * @top_level: 3 for 4 levels (48-bit VA) or 4 for 5 levels (57-bit VA)
+ * @common: max_vasz_lg2, max_oasz_lg2 and features set by the caller
+ * @top_level: 3 for a 4 level walk, 4 for a 5 level walk
  *
- * Sets the VA width from the level count and turns on sign extension.
+ * With %PT_FEAT_SIGN_EXTEND the VA is the whole walk, 48 or 57 bits, and
+ * max_vasz_lg2 must reach it. Without, max_vasz_lg2 is narrowed to the
+ * lower half of the walk, where every address is canonical.
  *
  * Return: the top level or a negative errno
  */
 static inline int x86_64pt_fmt_init(struct pt_common *common, int top_level)
 {
+	unsigned int span_lg2;
+
 	if (top_level != 3 && top_level != 4)
 		return -EINVAL;
+	span_lg2 = X86_64PT_GRANULE_LG2SZ + X86_64PT_ITEMS_LG2 * (top_level + 1);
+	if (pt_feature(common, PT_FEAT_SIGN_EXTEND)) {
+		if (common->max_vasz_lg2 < span_lg2)
+			return -EINVAL;
+		common->max_vasz_lg2 = span_lg2;
+	} else {
+		if (common->max_vasz_lg2 <= X86_64PT_GRANULE_LG2SZ)
+			return -EINVAL;
+		common->max_vasz_lg2 = min_t(unsigned int, common->max_vasz_lg2,
+					     span_lg2 - 1);
+	}
 	if (common->max_oasz_lg2 > 52 ||
 	    common->max_oasz_lg2 <= X86_64PT_GRANULE_LG2SZ)
 		return -EINVAL;
-	common->max_vasz_lg2 =
-		X86_64PT_GRANULE_LG2SZ + X86_64PT_ITEMS_LG2 * (top_level + 1);
-	common->features |= BIT(PT_FEAT_SIGN_EXTEND);
+	/* The C-bit takes its bit of every entry from the OA */
+	if (pt_feature(common, PT_FEAT_X86_64_AMD_ENCRYPT_TABLES) &&
+	    pt_sme_mask())
+		common->max_oasz_lg2 = min_t(unsigned int, common->max_oasz_lg2,
+					     __ffs64(pt_sme_mask()));
 	return top_level;
 }
 
 #define pt_fmt_init x86_64pt_fmt_init
 
 #ifdef GENERIC_PT_KUNIT
-#define X86_64PT_KUNIT_CFG(_name, _features, _top)                       \
+#define X86_64PT_KUNIT_CFG(_name, _features, _top, _va)                  \
 	{                                                                  \
 		.name = _name, .features = _features, .top_level = _top,   \
-		.vasz_lg2 = 0, .oasz_lg2 = 52, .granule_lg2 = 12,          \
+		.vasz_lg2 = _va, .oasz_lg2 = 52, .granule_lg2 = 12,        \
 	}
+#define X86_64PT_SIGNED BIT(PT_FEAT_SIGN_EXTEND)
 static const struct pt_kunit_fmt_cfg pt_kunit_fmt_cfgs[] = {
-	X86_64PT_KUNIT_CFG("4lvl", 0, 3),
-	X86_64PT_KUNIT_CFG("5lvl", 0, 4),
-	X86_64PT_KUNIT_CFG("4lvl,sme", BIT(PT_FEAT_X86_64_AMD_ENCRYPT_TABLES),
-			   3),
-	X86_64PT_KUNIT_CFG("5lvl,incoherent", BIT(PT_FEAT_DMA_INCOHERENT), 4),
+	X86_64PT_KUNIT_CFG("4lvl", X86_64PT_SIGNED, 3, 48),
+	X86_64PT_KUNIT_CFG("5lvl", X86_64PT_SIGNED, 4, 57),
+	/* VT-d first stage under an MGAW narrower than the walk */
+	X86_64PT_KUNIT_CFG("4lvl,va39", 0, 3, 39),
+	X86_64PT_KUNIT_CFG("4lvl,va47", 0, 3, 47),
+	X86_64PT_KUNIT_CFG("5lvl,va48", 0, 4, 48),
+	/* The OA ends below the C-bit, bit 47 in the tests */
+	{
+		.name = "4lvl,sme",
+		.features = X86_64PT_SIGNED |
+			    BIT(PT_FEAT_X86_64_AMD_ENCRYPT_TABLES),
+		.top_level = 3,
+		.vasz_lg2 = 48,
+		.oasz_lg2 = 47,
+		.granule_lg2 = 12,
+	},
+	X86_64PT_KUNIT_CFG("5lvl,incoherent",
+			   X86_64PT_SIGNED | BIT(PT_FEAT_DMA_INCOHERENT), 4, 57),
 };
 
 static const struct pt_kunit_fmt_vector pt_kunit_fmt_vectors[] __maybe_unused = {
-	/* P RW U A */
-	{ .level = 0, .oasz_lg2 = 12, .prot = IOMMU_READ | IOMMU_WRITE,
-	  .oa = 0x12345000, .expect = 0x0000000012345027ULL },
-	/* P U A PS XD */
-	{ .level = 1, .oasz_lg2 = 21, .prot = IOMMU_READ | IOMMU_NOEXEC,
-	  .oa = 0x40000000, .expect = 0x80000000400000a5ULL },
-	/* P RW A PS, supervisor only */
-	{ .level = 2, .oasz_lg2 = 30,
+	/* P RW U A D */
+	{ .features = X86_64PT_SIGNED, .level = 0, .oasz_lg2 = 12,
+	  .prot = IOMMU_READ | IOMMU_WRITE, .oa = 0x12345000,
+	  .expect = 0x0000000012345067ULL },
+	/* P U A PS: no XD, the IOMMUs ignore it */
+	{ .features = X86_64PT_SIGNED, .level = 1, .oasz_lg2 = 21,
+	  .prot = IOMMU_READ | IOMMU_NOEXEC, .oa = 0x40000000,
+	  .expect = 0x00000000400000a5ULL },
+	/* P RW U A D PS: IOMMU_PRIV keeps U */
+	{ .features = X86_64PT_SIGNED, .level = 2, .oasz_lg2 = 30,
 	  .prot = IOMMU_READ | IOMMU_WRITE | IOMMU_PRIV, .oa = 0x80000000,
-	  .expect = 0x00000000800000a3ULL },
-	/* P U PCD A */
-	{ .level = 0, .oasz_lg2 = 12, .prot = IOMMU_READ | IOMMU_MMIO,
-	  .oa = 0x1000, .expect = 0x0000000000001035ULL },
-	{ .level = 1, .expect = 0x27 },
+	  .expect = 0x00000000800000e7ULL },
+	/* P U A: no PCD */
+	{ .features = X86_64PT_SIGNED, .level = 0, .oasz_lg2 = 12,
+	  .prot = IOMMU_READ | IOMMU_MMIO, .oa = 0x1000,
+	  .expect = 0x0000000000001025ULL },
+	{ .features = X86_64PT_SIGNED, .level = 1, .expect = 0x27 },
+	{ .features = X86_64PT_SIGNED, .level = 3, .expect = 0x27 },
+	/* A 39-bit VA on a 4 level walk: the same items */
+	{ .level = 0, .oasz_lg2 = 12, .prot = IOMMU_WRITE, .oa = 0x12345000,
+	  .expect = 0x0000000012345067ULL },
 	{ .level = 3, .expect = 0x27 },
 };
 #endif
