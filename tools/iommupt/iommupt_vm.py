@@ -565,7 +565,11 @@ def parse_disk_run(text, leak):
         log = '\n'.join(re.findall(r'^IOMMUPT-LEAK-LOG (.*)$', text, re.M))
         r['leak_map'] = last(r'dmaleak: device (\S+) domain (\S+) IOVA (0x[0-9a-f]+)', None,
                              lambda x: x)
-        r['leak_reports'] = re.findall(r'still mapped by domain (\S+) at IOVA (0x[0-9a-f]+)', log)
+        # "mapped by domain_<id> at IOVA <iova>, devices: <dev> ...": the id is
+        # the domain's debugfs directory, which the module cannot print, so
+        # the report must name the device the module mapped for
+        r['leak_reports'] = [(dom, iova, devs.split()) for dom, iova, devs in re.findall(
+            r'mapped by (domain_\d+) at IOVA (0x[0-9a-f]+), devices: ([^\n]*)', log)]
     return r
 
 
@@ -594,10 +598,12 @@ def judge(r, leak):
                      f'{before[1]} warnings (expected none)')
         # The planted fault's report is one "BUG:" line of its own
         warnings = warnings - 1 if warnings else warnings
-        want = r['leak_map'] and [(r['leak_map'][1], r['leak_map'][2])]
-        if reports != 1 or r['leak_reports'] != want:
+        dev, iova = (r['leak_map'][0], r['leak_map'][2]) if r['leak_map'] else (None, None)
+        named = [x for x in r['leak_reports'] if x[1] == iova and dev in x[2]]
+        if reports != 1 or len(r['leak_reports']) != 1 or len(named) != 1:
             p.append(f'planted fault: {reports} sanitizer reports naming '
-                     f'{r["leak_reports"]}, expected one naming {want}')
+                     f'{r["leak_reports"]}, expected one naming a domain_<id> '
+                     f'with device {dev} at IOVA {iova}')
     elif reports:
         p.append(f'sanitizer reports: {reports}')
     if warnings != 0:
