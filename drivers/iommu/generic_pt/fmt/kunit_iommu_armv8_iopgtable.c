@@ -42,6 +42,7 @@
  */
 #include <kunit/device.h>
 #include <kunit/test.h>
+#include <linux/bitfield.h>
 #include <linux/dma-mapping.h>
 #include <linux/generic_pt/iommu.h>
 #include <linux/io-pgtable.h>
