@@ -102,7 +102,6 @@ static void geometry_vtdss(struct model *m, const struct hcfg *c)
 	lim = m->va_bits < m->oa_bits ? m->va_bits : m->oa_bits;
 	m->sizes = sizes_below(bit(12) | bit(21) | bit(30), lim);
 	m->dirty = true;
-	m->no_read_only = c->features & HF_FMT(1);
 }
 
 /*

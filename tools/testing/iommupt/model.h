@@ -32,8 +32,6 @@ struct model {
 	unsigned int oa_bits;
 	bool dirty;
 	bool dirty_needs_write;
-	/* A map without write permission is refused */
-	bool no_read_only;
 	/* PT_FEAT_DYNAMIC_TOP: the top level now; leaves fit below it */
 	bool dynamic;
 	unsigned int top;
