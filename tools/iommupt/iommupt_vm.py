@@ -266,7 +266,34 @@ def build_guest(base, kasan=False, tools=False):
         # Read now: once the lock is released another apply may rewrite the tree
         converted = {name for name, iommu in IOMMUS.items()
                      if not base and iommu.converted(src)}
-    return Guest(base, src, version, build_dir, kernel, tests_dir, built, converted)
+        run_dir, kernel, tests_dir, built = snapshot(name, kernel, tests_dir, built)
+    return Guest(base, src, version, run_dir, kernel, tests_dir, built, converted)
+
+
+def snapshot(name, kernel, tests_dir, tools):
+    """Copy what the guests boot out of the shared build directory.
+
+    The lock covers builds, not the runs after them: another checkout may
+    rebuild the same directory from its own tree while our guests still
+    have to boot. Each process boots its own copies, in a directory of its
+    own under the cache's vm-runs/ (also where its initramfs, serial logs and
+    disk run directories go); those of processes that are gone are removed.
+    """
+    runs = os.path.join(wb.CACHE, 'vm-runs')
+    os.makedirs(runs, exist_ok=True)
+    for d in os.listdir(runs):
+        pid = d.rsplit('-', 1)[-1]
+        if pid.isdigit() and int(pid) != os.getpid() and not os.path.exists(f'/proc/{pid}'):
+            shutil.rmtree(os.path.join(runs, d), ignore_errors=True)
+    snap = os.path.join(runs, f'{name}-{os.getpid()}')
+    shutil.rmtree(snap, ignore_errors=True)
+    os.makedirs(os.path.join(snap, 'selftests'))
+    kernel = shutil.copy2(kernel, snap)
+    for t in VM_TESTS:
+        if os.path.isfile(os.path.join(tests_dir, t)):
+            shutil.copy2(os.path.join(tests_dir, t), os.path.join(snap, 'selftests'))
+    tools = [shutil.copy2(t, snap) for t in tools]
+    return snap, kernel, os.path.join(snap, 'selftests'), tools
 
 
 SHOWN = r'(IOMMUPT-|# Totals|not ok|\[.*\] (WARNING|BUG|Kernel panic))'
