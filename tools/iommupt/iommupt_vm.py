@@ -209,8 +209,8 @@ class Guest:
         self.tools = tools
 
 
-def guest_tools(src, build_dir, log, module):
-    """The static disk workload and, if MODULE, the planted fault's module."""
+def guest_tools(src, build_dir, log):
+    """The static disk workload, the planted fault's module and fgsp.ko."""
     guest = os.path.join(wb.REPO, 'tools', 'iommupt', 'guest')
     outdir = os.path.join(build_dir, 'guest')
     os.makedirs(outdir, exist_ok=True)
@@ -222,16 +222,14 @@ def guest_tools(src, build_dir, log, module):
         f.flush()
         if subprocess.run(cmd, stdout=f, stderr=subprocess.STDOUT).returncode:
             raise wb.Failure(f'building the guest workload (dmaload) failed; the log is {log}')
-    tools = [dmaload]
-    if module:
-        # Built out of tree in the build directory, not in the repository
-        moddir = os.path.join(outdir, 'dmaleak')
-        os.makedirs(moddir, exist_ok=True)
-        for name in ('dmaleak.c', 'Kbuild'):
-            wb.install_file(os.path.join(guest, name), os.path.join(moddir, name))
-        make([f'M={moddir}', 'modules'], build_dir, src, log, 'building dmaleak.ko')
-        tools.append(os.path.join(moddir, 'dmaleak.ko'))
-    return tools
+    # Out of tree in the build directory, not in the repository; the base
+    # gets them too (it only runs fgsp.ko)
+    moddir = os.path.join(outdir, 'modules')
+    os.makedirs(moddir, exist_ok=True)
+    for name in ('dmaleak.c', 'fgsp.c', 'Kbuild'):
+        wb.install_file(os.path.join(guest, name), os.path.join(moddir, name))
+    make([f'M={moddir}', 'modules'], build_dir, src, log, 'building dmaleak.ko and fgsp.ko')
+    return [dmaload] + [os.path.join(moddir, m) for m in ('dmaleak.ko', 'fgsp.ko')]
 
 
 def build_guest(base, kasan=False, tools=False):
@@ -262,7 +260,7 @@ def build_guest(base, kasan=False, tools=False):
         src = src or wb.apply_series(quiet=True)
         kernel = vm_kernel(src, build_dir, fragments, log)
         tests_dir = vm_selftests(src, build_dir, log)
-        built = guest_tools(src, build_dir, log, module=not base) if tools else []
+        built = guest_tools(src, build_dir, log) if tools else []
         # Read now: once the lock is released another apply may rewrite the tree
         converted = {name for name, iommu in IOMMUS.items()
                      if not base and iommu.converted(src)}
@@ -452,7 +450,7 @@ class Iommu:
     """What a disk run needs to know about one emulated IOMMU."""
 
     def __init__(self, name, arch, machine, device, cmdline, disks, traces, planted, configs,
-                 main, converted, walks=None, start_levels=None):
+                 main, converted, fgsp, walks=None, start_levels=None):
         self.name = name
         self.arch = arch
         self.machine = machine
@@ -464,6 +462,10 @@ class Iommu:
         self.configs = configs
         self.main = main              # the configurations of the main job
         self.converted = converted    # does this tree's driver use genpt?
+        # What 6.12's driver returns to VFIO type1's probe for fine grained
+        # super pages (tools/iommupt/guest/fgsp.c): the unmap of the first
+        # page of a two-page map
+        self.fgsp = fgsp
         # A QEMU trace event for each page walk the IOMMU makes, with the
         # device and "gpa 0x<IOVA> hpa 0x<address>": proof that the DMA went
         # through the IOMMU. The run fails unless every disk's device has some
@@ -506,7 +508,9 @@ IOMMUS = {
                    'intel_iommu=sm_on iommu.strict=1 ' + SANITIZER_ON, leak=True),
         ],
         ['aw39-sm-strict-san', 'aw48-legacy-lazy'],
-        intel_converted),
+        # 6.12's VT-d maps 8K as two 4K pages and intel_iommu_unmap()
+        # removes the one asked for
+        intel_converted, 4096),
     # QEMU 7.2's amd-iommu translates v1 tables only (6.12 uses v1 unless
     # amd_iommu=pgtbl_v2, and falls back to it on a unit without GT), and
     # only for devices on the root bus: the q35's disks are all on pcie.0.
@@ -532,7 +536,9 @@ IOMMUS = {
                    disk_props={'nvme': 'addr=0x1f.4', 'virtio': 'addr=0x1f.5'}, grows=True),
         ],
         ['strict-san'],
-        amd_converted, walks='amdvi_cache_update', start_levels=3),
+        # 6.12's AMD v1 maps 8K as one 8K leaf (two items, NextLevel 7) and
+        # iommu_v1_unmap_pages() removes it whole and returns its size
+        amd_converted, 8192, walks='amdvi_cache_update', start_levels=3),
 }
 
 DEFAULT_MIB = 256
@@ -545,7 +551,7 @@ def disk_run(args, g, iommu, cfg, mib, seed):
     leak = cfg.leak and not g.base
     conf = {'IOMMUPT_DMALOAD': f'-m {mib} -s {seed}',
             'IOMMUPT_DMALOAD_DISKS': ' '.join(d.workload_arg() for d in iommu.disks),
-            'IOMMUPT_SAMPLE': '0.5'}
+            'IOMMUPT_SAMPLE': '0.5', 'IOMMUPT_FGSP': iommu.planted}
     if leak:
         conf['IOMMUPT_LEAK'] = iommu.planted
     initrd = vm_initramfs(g.build_dir, g.tests_dir, [], args.shell, g.tools, conf)
@@ -588,12 +594,13 @@ def disk_run(args, g, iommu, cfg, mib, seed):
             return None
         text, elapsed = boot(qemu, serial, args.timeout, args.verbose,
                              r'(IOMMUPT-DMALOAD|DMALOAD-END|qemu-system|'
-                             r'\[.*\] (WARNING|BUG|Kernel panic|dmaleak))')
+                             r'\[.*\] (WARNING|BUG|Kernel panic|dmaleak|fgsp))')
     finally:
         for image in images:
             os.unlink(image)
     r = parse_disk_run(text, leak)
     r['disks_expected'] = len(iommu.disks)
+    r['fgsp_expected'] = iommu.fgsp
     r.update(config=cfg.name, kernel=kernel, guest_seconds=elapsed, serial=serial,
              finished='IOMMUPT-END' in text, timeout=elapsed >= args.timeout,
              converted=iommu.name in g.converted)
@@ -654,6 +661,8 @@ def parse_disk_run(text, leak):
         r['leaves_2m'][m.group(1)] = (int(m.group(2)), m.group(3).splitlines())
     r['iommu_log'] = re.findall(r'^IOMMUPT-IOMMU-LOG (.*)$', text, re.M)
     # The live domains at the end, from the first line of each ptdump
+    r['fgsp'] = last(r'IOMMUPT-FGSP-LOG .*fgsp: \S+: mapped \d+, unmapped \d+ of it: '
+                     r'returned (\d+)')
     r['levels'] = {m.group(1): int(m.group(2)) for m in re.finditer(
         r'^IOMMUPT-PTDUMP /sys/kernel/debug/iommu/(domain_\d+)/ptdump\r?\n'
         r'format \S+, (\d+) levels', text, re.M)}
@@ -714,6 +723,9 @@ def judge(r, leak):
     r['san_text'] = ((f'{reports - 1}+1' if leak else str(reports)) if on else '-')
     if r['converted'] and not r['live']:
         p.append('the driver is on genpt but no domain showed up in debugfs')
+    if r['fgsp'] != r['fgsp_expected']:
+        p.append(f'VFIO\'s fine grained super page probe: the unmap returned {r["fgsp"]}, '
+                 f'6.12 returns {r["fgsp_expected"]}')
     if r['walks_expected']:
         # Every disk's PCI function (QEMU names it bus:slot.func) must have
         # had its IOVAs translated to other addresses by the IOMMU's walks
@@ -783,6 +795,7 @@ def show_disk_run(r):
         print('  IOMMU page walks in QEMU\'s trace (to another address/all), by device: ' +
               ', '.join(f'{d} {moved}/{n}' for d, (n, moved) in sorted(r['walks'].items())) +
               '; disks: ' + ', '.join(f'{d} {p}' for d, p in sorted(r['disk_pci'].items())))
+    print(f'  VFIO fgsp probe (fgsp.ko): map 8K, unmap 4K returned {r["fgsp"]}')
     if r['levels']:
         print('  live domains at the end: ' +
               ', '.join(f'{d} {n} levels' for d, n in sorted(r['levels'].items())))
@@ -791,7 +804,7 @@ def show_disk_run(r):
     for line in r['iommu_log'][:12]:
         print(f'  | {line.strip()}')
     for dom, (n, dump) in sorted(r['leaves_2m'].items()):
-        print(f'  {dom}: up to {n} 2M leaves at once; some of them from its ptdump:')
+        print(f'  {dom}: up to {n} leaves of 2M and up at once; some of them from its ptdump:')
         for line in dump[:4]:
             print(f'    {line.rstrip()}')
     if r.get('leak_map'):
@@ -814,11 +827,12 @@ def disk_table(iommu, results, mib, total):
           f'({", ".join(d.name for d in iommu.disks)} at once), total {total:.0f}s')
     walks = bool(iommu.walks)
     print(f'  {"configuration":24} {"kernel":8} {"work":>5} {"guest":>5}  {"sums":5} '
-          f'{"faults":>6} {"qemu":>4} {"warn":>4} {"san":>4}  '
-          + (f'{"walks":>7} {"levels":>6}  ' if walks else '') + '2M leaves (domain:most seen)')
+          f'{"faults":>6} {"qemu":>4} {"warn":>4} {"san":>4} {"fgsp":>5}  '
+          + (f'{"walks":>7} {"levels":>6}  ' if walks else '') + '2M+ leaves (domain:most seen)')
     print('  (work: the slowest disk\'s write plus the slowest read; guest: boot to power-off; '
           'faults: IOMMU faults in the guest log; qemu: fault trace events; warn and san: kernel '
-          'warnings and sanitizer reports, +1 the planted fault\'s'
+          'warnings and sanitizer reports, +1 the planted fault\'s; fgsp: what the unmap of '
+          'VFIO type1\'s super page probe returned'
           + ('; walks: the IOMMU\'s page walks in QEMU\'s trace that translated an IOVA to '
              'another address; levels: the most levels of a live genpt table at the end'
              if walks else '') + ')')
@@ -831,7 +845,8 @@ def disk_table(iommu, results, mib, total):
             len(ds) == r['disks_expected']
         print(f'  {r["config"]:24} {r["kernel"]:8} {work:>5} {r["guest_seconds"]:>4.0f}s  '
               f'{"ok" if same else "BAD":5} {str(r["dmar_faults"]):>6} '
-              f'{str(r["qemu_faults"]):>4} {r["warn_text"]:>4} {r["san_text"]:>4}  '
+              f'{str(r["qemu_faults"]):>4} {r["warn_text"]:>4} {r["san_text"]:>4} '
+              f'{str(r["fgsp"]):>5}  '
               + (f'{sum(m for _, m in r["walks"].values()):>7} '
                  f'{max(r["levels"].values(), default="-"):>6}  ' if walks else '')
               + leaves_text(r)
