@@ -209,8 +209,8 @@ class Guest:
         self.tools = tools
 
 
-def guest_tools(src, build_dir, log, module):
-    """The static disk workload and, if MODULE, the planted fault's module."""
+def guest_tools(src, build_dir, log):
+    """The static disk workload, the planted fault's module and fgsp.ko."""
     guest = os.path.join(wb.REPO, 'tools', 'iommupt', 'guest')
     outdir = os.path.join(build_dir, 'guest')
     os.makedirs(outdir, exist_ok=True)
@@ -222,16 +222,14 @@ def guest_tools(src, build_dir, log, module):
         f.flush()
         if subprocess.run(cmd, stdout=f, stderr=subprocess.STDOUT).returncode:
             raise wb.Failure(f'building the guest workload (dmaload) failed; the log is {log}')
-    tools = [dmaload]
-    if module:
-        # Built out of tree in the build directory, not in the repository
-        moddir = os.path.join(outdir, 'dmaleak')
-        os.makedirs(moddir, exist_ok=True)
-        for name in ('dmaleak.c', 'Kbuild'):
-            wb.install_file(os.path.join(guest, name), os.path.join(moddir, name))
-        make([f'M={moddir}', 'modules'], build_dir, src, log, 'building dmaleak.ko')
-        tools.append(os.path.join(moddir, 'dmaleak.ko'))
-    return tools
+    # Out of tree in the build directory, not in the repository; the base
+    # gets them too (it only runs fgsp.ko)
+    moddir = os.path.join(outdir, 'modules')
+    os.makedirs(moddir, exist_ok=True)
+    for name in ('dmaleak.c', 'fgsp.c', 'Kbuild'):
+        wb.install_file(os.path.join(guest, name), os.path.join(moddir, name))
+    make([f'M={moddir}', 'modules'], build_dir, src, log, 'building dmaleak.ko and fgsp.ko')
+    return [dmaload] + [os.path.join(moddir, m) for m in ('dmaleak.ko', 'fgsp.ko')]
 
 
 def build_guest(base, kasan=False, tools=False):
@@ -262,11 +260,38 @@ def build_guest(base, kasan=False, tools=False):
         src = src or wb.apply_series(quiet=True)
         kernel = vm_kernel(src, build_dir, fragments, log)
         tests_dir = vm_selftests(src, build_dir, log)
-        built = guest_tools(src, build_dir, log, module=not base) if tools else []
+        built = guest_tools(src, build_dir, log) if tools else []
         # Read now: once the lock is released another apply may rewrite the tree
         converted = {name for name, iommu in IOMMUS.items()
                      if not base and iommu.converted(src)}
-    return Guest(base, src, version, build_dir, kernel, tests_dir, built, converted)
+        run_dir, kernel, tests_dir, built = snapshot(name, kernel, tests_dir, built)
+    return Guest(base, src, version, run_dir, kernel, tests_dir, built, converted)
+
+
+def snapshot(name, kernel, tests_dir, tools):
+    """Copy what the guests boot out of the shared build directory.
+
+    The lock covers builds, not the runs after them: another checkout may
+    rebuild the same directory from its own tree while our guests still
+    have to boot. Each process boots its own copies, in a directory of its
+    own under the cache's vm-runs/ (also where its initramfs, serial logs and
+    disk run directories go); those of processes that are gone are removed.
+    """
+    runs = os.path.join(wb.CACHE, 'vm-runs')
+    os.makedirs(runs, exist_ok=True)
+    for d in os.listdir(runs):
+        pid = d.rsplit('-', 1)[-1]
+        if pid.isdigit() and int(pid) != os.getpid() and not os.path.exists(f'/proc/{pid}'):
+            shutil.rmtree(os.path.join(runs, d), ignore_errors=True)
+    snap = os.path.join(runs, f'{name}-{os.getpid()}')
+    shutil.rmtree(snap, ignore_errors=True)
+    os.makedirs(os.path.join(snap, 'selftests'))
+    kernel = shutil.copy2(kernel, snap)
+    for t in VM_TESTS:
+        if os.path.isfile(os.path.join(tests_dir, t)):
+            shutil.copy2(os.path.join(tests_dir, t), os.path.join(snap, 'selftests'))
+    tools = [shutil.copy2(t, snap) for t in tools]
+    return snap, kernel, os.path.join(snap, 'selftests'), tools
 
 
 SHOWN = r'(IOMMUPT-|# Totals|not ok|\[.*\] (WARNING|BUG|Kernel panic))'
@@ -378,8 +403,13 @@ class Disk:
     def workload_arg(self):
         return self.guest_dev + (f':{self.max_kb}' if self.max_kb else '')
 
-    def qemu(self, image):
-        return [a.format(image=image, name=self.name) for a in self.options]
+    def qemu(self, image, props=None):
+        """Its QEMU options; PROPS are more properties of its -device."""
+        opts = [a.format(image=image, name=self.name) for a in self.options]
+        if props:
+            i = opts.index('-device') + 1
+            opts[i] += ',' + props
+        return opts
 
 
 # The disks of the x86_64 (q35) runs. The emulated devices DMA through the
@@ -407,18 +437,20 @@ Q35_DISKS = [
 class Config:
     """One configuration of a disk run: IOMMU device options and command line."""
 
-    def __init__(self, name, props, cmdline, leak=False):
+    def __init__(self, name, props, cmdline, leak=False, disk_props=None, grows=False):
         self.name = name
         self.props = props
         self.cmdline = cmdline
         self.leak = leak   # plant the fault (patched kernel, sanitizer on)
+        self.disk_props = disk_props or {}  # disk name: more -device properties
+        self.grows = grows  # a genpt domain must end with more levels than it began
 
 
 class Iommu:
     """What a disk run needs to know about one emulated IOMMU."""
 
     def __init__(self, name, arch, machine, device, cmdline, disks, traces, planted, configs,
-                 main, converted):
+                 main, converted, fgsp, walks=None, start_levels=None):
         self.name = name
         self.arch = arch
         self.machine = machine
@@ -430,11 +462,26 @@ class Iommu:
         self.configs = configs
         self.main = main              # the configurations of the main job
         self.converted = converted    # does this tree's driver use genpt?
+        # What 6.12's driver returns to VFIO type1's probe for fine grained
+        # super pages (tools/iommupt/guest/fgsp.c): the unmap of the first
+        # page of a two-page map
+        self.fgsp = fgsp
+        # A QEMU trace event for each page walk the IOMMU makes, with the
+        # device and "gpa 0x<IOVA> hpa 0x<address>": proof that the DMA went
+        # through the IOMMU. The run fails unless every disk's device has some
+        self.walks = walks
+        self.start_levels = start_levels  # levels a table starts with (dynamic top)
 
 
 def intel_converted(src):
     """Whether the tree's VT-d driver is on the generic page table."""
     with open(os.path.join(src, 'drivers', 'iommu', 'intel', 'Kconfig')) as f:
+        return 'IOMMU_PT' in f.read()
+
+
+def amd_converted(src):
+    """Whether the tree's AMD IOMMU driver is on the generic page table."""
+    with open(os.path.join(src, 'drivers', 'iommu', 'amd', 'Kconfig')) as f:
         return 'IOMMU_PT' in f.read()
 
 
@@ -461,7 +508,37 @@ IOMMUS = {
                    'intel_iommu=sm_on iommu.strict=1 ' + SANITIZER_ON, leak=True),
         ],
         ['aw39-sm-strict-san', 'aw48-legacy-lazy'],
-        intel_converted),
+        # 6.12's VT-d maps 8K as two 4K pages and intel_iommu_unmap()
+        # removes the one asked for
+        intel_converted, 4096),
+    # QEMU 7.2's amd-iommu translates v1 tables only (6.12 uses v1 unless
+    # amd_iommu=pgtbl_v2, and falls back to it on a unit without GT), and
+    # only for devices on the root bus: the q35's disks are all on pcie.0.
+    # It reports some faults only as trace events (amdvi_page_fault), and
+    # some bad tables only as the others counted here.
+    'amd': Iommu(
+        'amd', 'x86_64', 'q35', 'amd-iommu,intremap=on', '', Q35_DISKS,
+        ['amdvi_page_fault', 'amdvi_mode_invalid', 'amdvi_invalid_dte',
+         'amdvi_dte_get_fail', 'amdvi_get_pte_hwerror'],
+        'class=0x010802',
+        [
+            Config('strict', '', 'iommu.strict=1'),
+            Config('lazy', '', 'iommu.strict=0'),
+            Config('strict-san', '', 'iommu.strict=1 ' + SANITIZER_ON, leak=True),
+            # 64-bit IOVAs from the top of the space: the v1 table grows
+            # from 3 levels to 6. QEMU 7.2 keys its IOTLB with the device
+            # id ORed in at bit 36 of the page number, so from 2^48 up the
+            # same IOVA of two devices is one entry: with a domain each, a
+            # device would use another's translation. The NVMe and
+            # virtio-blk disks therefore join the AHCI one as functions of
+            # the ICH9's slot, one IOMMU group without ACS, one domain.
+            Config('forcedac-strict', '', 'iommu.strict=1 iommu.forcedac=1',
+                   disk_props={'nvme': 'addr=0x1f.4', 'virtio': 'addr=0x1f.5'}, grows=True),
+        ],
+        ['strict-san'],
+        # 6.12's AMD v1 maps 8K as one 8K leaf (two items, NextLevel 7) and
+        # iommu_v1_unmap_pages() removes it whole and returns its size
+        amd_converted, 8192, walks='amdvi_cache_update', start_levels=3),
 }
 
 DEFAULT_MIB = 256
@@ -474,7 +551,7 @@ def disk_run(args, g, iommu, cfg, mib, seed):
     leak = cfg.leak and not g.base
     conf = {'IOMMUPT_DMALOAD': f'-m {mib} -s {seed}',
             'IOMMUPT_DMALOAD_DISKS': ' '.join(d.workload_arg() for d in iommu.disks),
-            'IOMMUPT_SAMPLE': '0.5'}
+            'IOMMUPT_SAMPLE': '0.5', 'IOMMUPT_FGSP': iommu.planted}
     if leak:
         conf['IOMMUPT_LEAK'] = iommu.planted
     initrd = vm_initramfs(g.build_dir, g.tests_dir, [], args.shell, g.tools, conf)
@@ -490,7 +567,9 @@ def disk_run(args, g, iommu, cfg, mib, seed):
             '-m', '2G', '-nographic', '-no-reboot', '-nic', 'none']
     for event in iommu.traces:
         qemu += ['-trace', f'enable={event},file={trace}']
-    qemu += ['-device', f'{iommu.device},{cfg.props}']
+    if iommu.walks:
+        qemu += ['-trace', f'enable={iommu.walks},file={trace}']
+    qemu += ['-device', ','.join(p for p in (iommu.device, cfg.props) if p)]
     images = []
     for d in iommu.disks:
         image = os.path.join(run_dir, f'{d.name}.img')
@@ -498,7 +577,7 @@ def disk_run(args, g, iommu, cfg, mib, seed):
         with open(image, 'w') as f:
             f.truncate((mib + 1) << 20)
         images.append(image)
-        qemu += d.qemu(image)
+        qemu += d.qemu(image, cfg.disk_props.get(d.name))
     cmdline = ' '.join(['console=ttyS0 panic=-1 oops=panic kunit.enable=0', iommu.cmdline,
                         cfg.cmdline, args.cmdline or ''])
     if g.base:
@@ -515,22 +594,45 @@ def disk_run(args, g, iommu, cfg, mib, seed):
             return None
         text, elapsed = boot(qemu, serial, args.timeout, args.verbose,
                              r'(IOMMUPT-DMALOAD|DMALOAD-END|qemu-system|'
-                             r'\[.*\] (WARNING|BUG|Kernel panic|dmaleak))')
+                             r'\[.*\] (WARNING|BUG|Kernel panic|dmaleak|fgsp))')
     finally:
         for image in images:
             os.unlink(image)
     r = parse_disk_run(text, leak)
     r['disks_expected'] = len(iommu.disks)
+    r['fgsp_expected'] = iommu.fgsp
     r.update(config=cfg.name, kernel=kernel, guest_seconds=elapsed, serial=serial,
              finished='IOMMUPT-END' in text, timeout=elapsed >= args.timeout,
              converted=iommu.name in g.converted)
-    try:
-        with open(trace, errors='replace') as f:
-            r['qemu_faults'] = sum(1 for line in f if any(e in line for e in iommu.traces))
-    except FileNotFoundError:
-        r['qemu_faults'] = None
+    r['qemu_faults'], r['walks'] = read_trace(trace, iommu)
+    r['walks_expected'] = bool(iommu.walks)
+    r['grows'] = cfg.grows and not g.base
+    r['start_levels'] = iommu.start_levels
     judge(r, leak)
     return r
+
+
+def read_trace(trace, iommu):
+    """The fault events and, per device, the page walks of QEMU's trace.
+
+    Walks are (walks, walks whose output differs from the IOVA) per device.
+    """
+    faults, walks = 0, {}
+    walk = re.compile(r'devid: (\S+) gpa 0x([0-9a-f]+) hpa 0x([0-9a-f]+)')
+    try:
+        with open(trace, errors='replace') as f:
+            for line in f:
+                if iommu.walks and iommu.walks in line:
+                    m = walk.search(line)
+                    if m:
+                        n = walks.setdefault(m.group(1), [0, 0])
+                        n[0] += 1
+                        n[1] += m.group(2) != m.group(3)
+                elif any(e in line for e in iommu.traces):
+                    faults += 1
+    except FileNotFoundError:
+        return None, walks
+    return faults, walks
 
 
 def parse_disk_run(text, leak):
@@ -552,11 +654,18 @@ def parse_disk_run(text, leak):
     r['warnings'] = last(r'IOMMUPT-WARNINGS (\d+)')
     r['sanitizer'] = last(r'IOMMUPT-SANITIZER (.*?) reports=(\d+)', None, lambda x: x)
     r['groups'] = re.findall(r'^group (\d+ \S+): (.*)$', text, re.M)
+    r['disk_pci'] = dict(re.findall(r'^IOMMUPT-DISK (\S+) (\S*)$', text, re.M))
     r['live'] = last(r'IOMMUPT-PTDUMP-LIVE reads=(\d+)', 0)
     r['leaves_2m'] = {}
     for m in re.finditer(r'^IOMMUPT-LEAVES-2M (\S+) (\d+)\r?\n((?:0x.*\n)*)', text, re.M):
         r['leaves_2m'][m.group(1)] = (int(m.group(2)), m.group(3).splitlines())
     r['iommu_log'] = re.findall(r'^IOMMUPT-IOMMU-LOG (.*)$', text, re.M)
+    # The live domains at the end, from the first line of each ptdump
+    r['fgsp'] = last(r'IOMMUPT-FGSP-LOG .*fgsp: \S+: mapped \d+, unmapped \d+ of it: '
+                     r'returned (\d+)')
+    r['levels'] = {m.group(1): int(m.group(2)) for m in re.finditer(
+        r'^IOMMUPT-PTDUMP /sys/kernel/debug/iommu/(domain_\d+)/ptdump\r?\n'
+        r'format \S+, (\d+) levels', text, re.M)}
     r['qemu_messages'] = re.findall(r'^qemu-system-\S+: (.*)$', text, re.M)
     if leak:
         r['before_leak'] = last(r'IOMMUPT-BEFORE-LEAK reports=(\d+) warnings=(\d+)', None,
@@ -614,6 +723,25 @@ def judge(r, leak):
     r['san_text'] = ((f'{reports - 1}+1' if leak else str(reports)) if on else '-')
     if r['converted'] and not r['live']:
         p.append('the driver is on genpt but no domain showed up in debugfs')
+    if r['fgsp'] != r['fgsp_expected']:
+        p.append(f'VFIO\'s fine grained super page probe: the unmap returned {r["fgsp"]}, '
+                 f'6.12 returns {r["fgsp_expected"]}')
+    if r['walks_expected']:
+        # Every disk's PCI function (QEMU names it bus:slot.func) must have
+        # had its IOVAs translated to other addresses by the IOMMU's walks
+        for dev, pci in sorted(r['disk_pci'].items()):
+            n, moved = r['walks'].get(pci.split(':', 1)[-1], (0, 0))
+            if not moved:
+                p.append(f'{dev} ({pci or "no PCI function"}): QEMU traced {n} page walks, '
+                         'none that translated an IOVA: its DMA did not go through the IOMMU')
+        if len(r['disk_pci']) != r['disks_expected']:
+            p.append(f'the PCI functions of {len(r["disk_pci"])} of {r["disks_expected"]} '
+                     'disks reported')
+    if r['grows']:
+        top = max(r['levels'].values(), default=0)
+        if top <= r['start_levels']:
+            p.append(f'no domain grew its top: at most {top} levels at the end, '
+                     f'{r["start_levels"]} at the start')
     r['problems'] = p
 
 
@@ -663,12 +791,20 @@ def show_disk_run(r):
               f'requests {d.get("sizes", "?")}')
     for g, devs in r['groups']:
         print(f'  iommu group {g}: {devs.strip()}')
+    if r['walks']:
+        print('  IOMMU page walks in QEMU\'s trace (to another address/all), by device: ' +
+              ', '.join(f'{d} {moved}/{n}' for d, (n, moved) in sorted(r['walks'].items())) +
+              '; disks: ' + ', '.join(f'{d} {p}' for d, p in sorted(r['disk_pci'].items())))
+    print(f'  VFIO fgsp probe (fgsp.ko): map 8K, unmap 4K returned {r["fgsp"]}')
+    if r['levels']:
+        print('  live domains at the end: ' +
+              ', '.join(f'{d} {n} levels' for d, n in sorted(r['levels'].items())))
     for line in r['qemu_messages'][:5]:
         print(f'  QEMU: {line.strip()}')
     for line in r['iommu_log'][:12]:
         print(f'  | {line.strip()}')
     for dom, (n, dump) in sorted(r['leaves_2m'].items()):
-        print(f'  {dom}: up to {n} 2M leaves at once; some of them from its ptdump:')
+        print(f'  {dom}: up to {n} leaves of 2M and up at once; some of them from its ptdump:')
         for line in dump[:4]:
             print(f'    {line.rstrip()}')
     if r.get('leak_map'):
@@ -689,11 +825,17 @@ def disk_table(iommu, results, mib, total):
     agree = all(len(v) == 1 for v in sums.values())
     print(f'\n{iommu.name}: {len(results)} runs, {mib} MiB per disk '
           f'({", ".join(d.name for d in iommu.disks)} at once), total {total:.0f}s')
+    walks = bool(iommu.walks)
     print(f'  {"configuration":24} {"kernel":8} {"work":>5} {"guest":>5}  {"sums":5} '
-          f'{"faults":>6} {"qemu":>4} {"warn":>4} {"san":>4}  2M leaves (domain:most seen)')
+          f'{"faults":>6} {"qemu":>4} {"warn":>4} {"san":>4} {"fgsp":>5}  '
+          + (f'{"walks":>7} {"levels":>6}  ' if walks else '') + '2M+ leaves (domain:most seen)')
     print('  (work: the slowest disk\'s write plus the slowest read; guest: boot to power-off; '
-          'faults: DMAR faults in the guest log; qemu: fault trace events; warn and san: kernel '
-          'warnings and sanitizer reports, +1 the planted fault\'s)')
+          'faults: IOMMU faults in the guest log; qemu: fault trace events; warn and san: kernel '
+          'warnings and sanitizer reports, +1 the planted fault\'s; fgsp: what the unmap of '
+          'VFIO type1\'s super page probe returned'
+          + ('; walks: the IOMMU\'s page walks in QEMU\'s trace that translated an IOVA to '
+             'another address; levels: the most levels of a live genpt table at the end'
+             if walks else '') + ')')
     for r in results:
         # The disks write, then read, together: the slowest of each phase
         ds = r['disks'].values()
@@ -703,7 +845,11 @@ def disk_table(iommu, results, mib, total):
             len(ds) == r['disks_expected']
         print(f'  {r["config"]:24} {r["kernel"]:8} {work:>5} {r["guest_seconds"]:>4.0f}s  '
               f'{"ok" if same else "BAD":5} {str(r["dmar_faults"]):>6} '
-              f'{str(r["qemu_faults"]):>4} {r["warn_text"]:>4} {r["san_text"]:>4}  {leaves_text(r)}'
+              f'{str(r["qemu_faults"]):>4} {r["warn_text"]:>4} {r["san_text"]:>4} '
+              f'{str(r["fgsp"]):>5}  '
+              + (f'{sum(m for _, m in r["walks"].values()):>7} '
+                 f'{max(r["levels"].values(), default="-"):>6}  ' if walks else '')
+              + leaves_text(r)
               + ('' if not r['problems'] else '  FAILED'))
     print('  checksums (every run, read == written): ' +
           ', '.join(f'{n} {"/".join(sorted(v))}' for n, v in sums.items()) +
@@ -737,7 +883,12 @@ def cmd_vm(args):
     iommu = IOMMUS['intel']
     args.configs = args.configs or ','.join(iommu.main)
     ok = disk_runs(args, iommu, start, g) and ok
-    print(f'vm {"passed" if ok else "FAILED"}: selftests and {iommu.name} '
+    # check also runs the main configurations of other IOMMUs, same guest
+    also = getattr(args, 'also', None) or []
+    for name in also:
+        args.configs = ','.join(IOMMUS[name].main)
+        ok = disk_runs(args, IOMMUS[name], start, g) and ok
+    print(f'vm {"passed" if ok else "FAILED"}: selftests and {", ".join([iommu.name] + also)} '
           f'in {time.monotonic() - start:.0f}s')
     return 0 if ok else 1
 
@@ -754,8 +905,9 @@ def add_parser(sub):
                    f'{",".join(VM_TESTS)}')
     s.add_argument('--iommu', choices=sorted(IOMMUS),
                    help='only the disk runs through this IOMMU, every configuration')
-    s.add_argument('--configs', help='with --iommu: comma-separated configurations (intel: '
-                   + ','.join(c.name for c in IOMMUS['intel'].configs) + ')')
+    s.add_argument('--configs', help='with --iommu: comma-separated configurations ('
+                   + '; '.join(f'{n}: ' + ','.join(c.name for c in i.configs)
+                               for n, i in IOMMUS.items()) + ')')
     s.add_argument('--mib', type=int, help=f'MiB written and read per disk (default {DEFAULT_MIB})')
     s.add_argument('--seed', type=int, default=1, help='seed of the disk data (default 1)')
     s.add_argument('--shell', action='store_true', help='drop into a guest shell after the tests')
