@@ -222,29 +222,45 @@ def guest_tools(src, build_dir, log):
         f.flush()
         if subprocess.run(cmd, stdout=f, stderr=subprocess.STDOUT).returncode:
             raise wb.Failure(f'building the guest workload (dmaload) failed; the log is {log}')
-    # Out of tree in the build directory, not in the repository; the base
-    # gets them too (it only runs fgsp.ko)
-    moddir = os.path.join(outdir, 'modules')
+    # The guest's modules, for the base too (it only runs fgsp.ko)
+    mods = guest_modules(src, build_dir, log)
+    return [dmaload, mods['dmaleak'], mods['fgsp']]
+
+
+def guest_modules(src, build_dir, log):
+    """Build the guest's modules (tools/iommupt/guest/Kbuild); their paths by name."""
+    guest = os.path.join(wb.REPO, 'tools', 'iommupt', 'guest')
+    with open(os.path.join(guest, 'Kbuild')) as f:
+        names = re.findall(r'(\w+)\.o\b', ''.join(l for l in f if not l.startswith('#')))
+    # Built out of tree in the build directory, not in the repository
+    moddir = os.path.join(build_dir, 'guest', 'modules')
     os.makedirs(moddir, exist_ok=True)
-    for name in ('dmaleak.c', 'fgsp.c', 'Kbuild'):
+    for name in ['Kbuild'] + [n + '.c' for n in names]:
         wb.install_file(os.path.join(guest, name), os.path.join(moddir, name))
-    make([f'M={moddir}', 'modules'], build_dir, src, log, 'building dmaleak.ko and fgsp.ko')
-    return [dmaload] + [os.path.join(moddir, m) for m in ('dmaleak.ko', 'fgsp.ko')]
+    make([f'M={moddir}', 'modules'], build_dir, src, log, 'building the guest modules')
+    return {n: os.path.join(moddir, n + '.ko') for n in names}
 
 
-def build_guest(base, kasan=False, tools=False):
-    """Build (incrementally) the guest kernel of the base or the patched tree."""
+def build_guest(base, kasan=False, tools=False, bench=False):
+    """Build (incrementally) the guest kernel of the base or the patched tree.
+
+    BENCH: the guest of "bench --vm", with only the guest modules beside the
+    kernel. Its patched kernel has vm.config alone, like the base, and its
+    own build directory: Kconfig.fragment switches on what the tests need
+    (DEBUG_GENERIC_PT, the sanitizer, KUnit), which a benchmark of the page
+    table against 6.12's must leave out.
+    """
     # One build directory per architecture (arm64 guests come later)
+    fragments = [os.path.join(wb.REPO, 'tools', 'iommupt', 'vm.config')]
     if base:
         src, version = wb.base_tree()
         name = 'vm-x86_64-base'
-        fragments = [os.path.join(wb.REPO, 'tools', 'iommupt', 'vm.config')]
     else:
         src = None
         _, version = wb.base_tree()
-        name = 'vm-x86_64'
-        fragments = [os.path.join(wb.REPO, 'tools', 'iommupt', 'vm.config'),
-                     os.path.join(wb.REPO, 'Kconfig.fragment')]
+        name = 'vm-x86_64-bench' if bench else 'vm-x86_64'
+        if not bench:
+            fragments.append(os.path.join(wb.REPO, 'Kconfig.fragment'))
     if kasan:
         name += '-kasan'
         path = os.path.join(wb.CACHE, 'kasan.config')
@@ -259,8 +275,11 @@ def build_guest(base, kasan=False, tools=False):
     with wb.BuildLock():
         src = src or wb.apply_series(quiet=True)
         kernel = vm_kernel(src, build_dir, fragments, log)
-        tests_dir = vm_selftests(src, build_dir, log)
-        built = guest_tools(src, build_dir, log) if tools else []
+        if bench:
+            tests_dir, built = None, list(guest_modules(src, build_dir, log).values())
+        else:
+            tests_dir = vm_selftests(src, build_dir, log)
+            built = guest_tools(src, build_dir, log) if tools else []
         # Read now: once the lock is released another apply may rewrite the tree
         converted = {name for name, iommu in IOMMUS.items()
                      if not base and iommu.converted(src)}
@@ -544,6 +563,46 @@ IOMMUS = {
 DEFAULT_MIB = 256
 
 
+def iommu_qemu(iommu, props, kvm, trace, smp=2, extra=()):
+    """QEMU's command line up to the IOMMU: the IOMMU with PROPS, no devices yet.
+
+    TRACE is a file for the IOMMU's fault and page walk trace events, emptied now; EXTRA
+    are more options (-icount for the benchmark).
+    """
+    machine = f'{iommu.machine},accel={"kvm" if kvm else "tcg"}'
+    if kvm:
+        # Interrupt remapping with KVM needs the split irqchip
+        machine += ',kernel-irqchip=split'
+    if os.path.exists(trace):
+        os.unlink(trace)
+    qemu = [f'qemu-system-{iommu.arch}', '-machine', machine, '-cpu', 'max', '-smp', str(smp),
+            '-m', '2G', '-nographic', '-no-reboot', '-nic', 'none'] + list(extra)
+    for event in iommu.traces:
+        qemu += ['-trace', f'enable={event},file={trace}']
+    if iommu.walks:
+        qemu += ['-trace', f'enable={iommu.walks},file={trace}']
+    return qemu + ['-device', f'{iommu.device},{props}' if props else iommu.device]
+
+
+def guest_boot(g, iommu, initrd, *cmdline):
+    """QEMU's options that boot guest G behind IOMMU with more CMDLINE."""
+    cmdline = ' '.join(['console=ttyS0 panic=-1 oops=panic kunit.enable=0', iommu.cmdline] +
+                       [c or '' for c in cmdline])
+    if g.base:
+        # The unpatched kernel has no sanitizer: its option is unknown there
+        cmdline = cmdline.replace(SANITIZER_ON, '')
+    return ['-kernel', g.kernel, '-initrd', initrd, '-append', ' '.join(cmdline.split())]
+
+
+def trace_events(iommu, trace):
+    """How many of the IOMMU's fault events QEMU traced; None without a trace file."""
+    try:
+        with open(trace, errors='replace') as f:
+            return sum(1 for line in f if any(e in line for e in iommu.traces))
+    except FileNotFoundError:
+        return None
+
+
 def disk_run(args, g, iommu, cfg, mib, seed):
     """Boot one configuration and run the disk workload; return its result."""
     run_dir = os.path.join(g.build_dir, f'{iommu.name}-{cfg.name}')
@@ -556,20 +615,8 @@ def disk_run(args, g, iommu, cfg, mib, seed):
         conf['IOMMUPT_LEAK'] = iommu.planted
     initrd = vm_initramfs(g.build_dir, g.tests_dir, [], args.shell, g.tools, conf)
     accel = 'kvm' if args.kvm else 'tcg'
-    machine = f'{iommu.machine},accel={accel}'
-    if args.kvm:
-        # Interrupt remapping with KVM needs the split irqchip
-        machine += ',kernel-irqchip=split'
     trace = os.path.join(run_dir, 'qemu-trace.log')
-    if os.path.exists(trace):
-        os.unlink(trace)
-    qemu = [f'qemu-system-{iommu.arch}', '-machine', machine, '-cpu', 'max', '-smp', '2',
-            '-m', '2G', '-nographic', '-no-reboot', '-nic', 'none']
-    for event in iommu.traces:
-        qemu += ['-trace', f'enable={event},file={trace}']
-    if iommu.walks:
-        qemu += ['-trace', f'enable={iommu.walks},file={trace}']
-    qemu += ['-device', ','.join(p for p in (iommu.device, cfg.props) if p)]
+    qemu = iommu_qemu(iommu, cfg.props, args.kvm, trace)
     images = []
     for d in iommu.disks:
         image = os.path.join(run_dir, f'{d.name}.img')
@@ -578,12 +625,7 @@ def disk_run(args, g, iommu, cfg, mib, seed):
             f.truncate((mib + 1) << 20)
         images.append(image)
         qemu += d.qemu(image, cfg.disk_props.get(d.name))
-    cmdline = ' '.join(['console=ttyS0 panic=-1 oops=panic kunit.enable=0', iommu.cmdline,
-                        cfg.cmdline, args.cmdline or ''])
-    if g.base:
-        # The unpatched kernel has no sanitizer: its option is unknown there
-        cmdline = cmdline.replace(SANITIZER_ON, '')
-    qemu += ['-kernel', g.kernel, '-initrd', initrd, '-append', ' '.join(cmdline.split())]
+    qemu += guest_boot(g, iommu, initrd, cfg.cmdline, args.cmdline)
     kernel = 'base' if g.base else 'patched'
     wb.say(f'{iommu.name} {cfg.name} ({kernel}): {mib} MiB per disk, QEMU {accel.upper()}, '
            f'timeout {args.timeout}s')

@@ -1,0 +1,260 @@
+# SPDX-License-Identifier: GPL-2.0
+"""iommupt bench --vm: a real IOMMU driver's page table, 6.12's against genpt.
+
+The guest module tools/iommupt/guest/iommubench.c, built against the
+unpatched guest kernel and the patched one, times iommu_map(), iommu_unmap()
+and iommu_iova_to_phys() of a paging domain of a device behind QEMU's
+emulated IOMMU. The guests run under TCG with -icount shift=0: the guest's
+clock advances one nanosecond per guest instruction, so its nanoseconds are
+instruction counts, free of the host's noise. The guests, their builds and
+their QEMU command lines come from iommupt_vm; this module adds the targets,
+the runs and the table.
+"""
+
+import os
+import re
+import time
+
+import iommupt_vm as vm
+
+wb = None  # the workbench script, set by bind()
+
+
+def bind(workbench):
+    global wb
+    wb = workbench
+
+
+class Level:
+    """A level count of the IOMMU's table: its IOMMU device properties and width."""
+
+    def __init__(self, name, props, aw):
+        self.name = name
+        self.props = props   # appended to the IOMMU's -device
+        self.aw = aw         # the input address width the unit offers, in bits
+
+
+class Target:
+    """What "bench --vm NAME" times: an IOMMU of iommupt_vm.IOMMUS and its rows.
+
+    DEVICE is the -device the module takes a paging domain for: QEMU's edu,
+    which no driver of the guest kernel binds and whose DMA engine proves the
+    level count (see iommubench.c). SIZES are the leaf sizes, COUNTS the
+    leaves per call: a row for each pair.
+    """
+
+    def __init__(self, iommu, device, levels, sizes, note, counts=(1, 256)):
+        self.iommu = iommu
+        self.device = device
+        self.levels = levels
+        self.sizes = sizes
+        self.note = note      # how the IOMMU is set up, for the table
+        self.counts = counts
+
+
+K, M, G = 1 << 10, 1 << 20, 1 << 30
+EDU = 'edu,dma_mask=0xffffffffffffffff'
+
+# One entry per IOMMU. Still to come, as an entry each once their drivers
+# are on genpt and iommupt_vm boots them: 'amd' (q35 + amd-iommu, the edu
+# on pcie.0, sizes also 8K..1M, AMD v1's sized leaves) and 'smmuv3' (arm64
+# virt,iommu=smmuv3, sizes 4K, 2M, 1G and 64K, a contiguous run of 4K).
+TARGETS = {
+    'intel': Target('intel', EDU, [Level('3-level', 'aw-bits=39', 39),
+                                   Level('4-level', 'aw-bits=48', 48)],
+                    [4 * K, 2 * M, G],
+                    'intel-iommu in legacy mode without caching mode: iotlb_sync_map flushes '
+                    'nothing, and every unmap\nends with an IOTLB invalidation through the '
+                    'invalidation queue by the same code in both (intel_iommu_tlb_sync).'),
+}
+
+OPS = ['map', 'unmap', 'iova_to_phys']
+
+
+def size_text(n):
+    for unit, div in (('G', G), ('M', M), ('K', K)):
+        if n % div == 0:
+            return f'{n // div}{unit}'
+    return str(n)
+
+
+def bench_run(args, g, target, level):
+    """Boot one guest at one level count; the module's numbers and the run's counts."""
+    iommu = vm.IOMMUS[target.iommu]
+    kernel = 'base' if g.base else 'patched'
+    run_dir = os.path.join(g.build_dir, f'bench-{iommu.name}-{level.name}')
+    os.makedirs(run_dir, exist_ok=True)
+    params = (f'aw={level.aw} batches={args.batches} calls={args.calls} '
+              f'sizes={",".join(str(s) for s in target.sizes)} '
+              f'counts={",".join(str(c) for c in target.counts)}')
+    module = [t for t in g.tools if os.path.basename(t) == 'iommubench.ko']
+    initrd = vm.vm_initramfs(g.build_dir, None, [], False, module, {'IOMMUPT_BENCH': params})
+    trace = os.path.join(run_dir, 'qemu-trace.log')
+    # icount needs one vCPU thread: one vCPU
+    qemu = vm.iommu_qemu(iommu, level.props, False, trace, smp=1,
+                         extra=['-icount', 'shift=0'])
+    qemu += ['-device', target.device] + vm.guest_boot(g, iommu, initrd, args.cmdline)
+    serial = os.path.join(run_dir, f'serial-{kernel}.log')
+    wb.say(f'bench {iommu.name} {level.name} ({kernel}): QEMU TCG -icount shift=0, '
+           f'timeout {args.timeout}s')
+    text, elapsed = vm.boot(qemu, serial, args.timeout, args.verbose,
+                            r'(qemu-system|\[.*\] (WARNING|BUG|Kernel panic|iommubench: FAILED))')
+    r = parse_bench(text)
+    r.update(kernel=kernel, level=level.name, serial=serial, seconds=elapsed,
+             qemu_faults=vm.trace_events(iommu, trace))
+    judge_bench(r, target, converted=g.base or iommu.name in g.converted,
+                timeout=elapsed >= args.timeout)
+    print(f'\n{iommu.name} {level.name} ({kernel}), guest {elapsed:.0f}s, serial log {serial}:')
+    print(f'  device {r["device"]}')
+    print(f'  clocksource {r["clocksource"]}, TSC {r["tsc"]}; reading the clock: '
+          f'{r["clock"]} ns')
+    for line in r['levels']:
+        print(f'  {line}')
+    for problem in r['problems']:
+        print(f'  problem: {problem}')
+    return r
+
+
+def parse_bench(text):
+    """What the guest reported: the module's rows and checks, and the run's counts."""
+    text = vm.unsplit_console(text)
+    # The guest's dmesg after the module, not the console's copy of it
+    log = '\n'.join(re.findall(r'^IOMMUPT-BENCH-LOG (.*)$', text, re.M))
+
+    def last(pattern, within=log, conv=str):
+        found = re.findall(pattern, within, re.M)
+        return conv(found[-1]) if found else None
+
+    r = {'rows': {}}
+    for m in re.finditer(r'iommubench: row op=(\S+) size=(\d+) count=(\d+) calls=(\d+) '
+                         r'batches=(\d+) sum_ns=(\d+) min_ns=(\d+) leaf=(\w+)', log):
+        size, count, calls, batches, total, low = map(int, m.group(2, 3, 4, 5, 6, 7))
+        r['rows'][(m.group(1), size, count)] = dict(calls=calls, batches=batches, sum=total,
+                                                    min=low, leaf=m.group(8) == 'yes')
+    r['clock'] = last(r'iommubench: clock batches=\d+ sum_ns=\d+ min_ns=(\d+)', conv=int)
+    r['device'] = last(r'iommubench: device (.*)$')
+    r['levels'] = re.findall(r'iommubench: levels: (.*)$', log, re.M)
+    r['done'] = 'iommubench: done' in log
+    # The clock the module read, and the TSC rate the guest measured against
+    # the emulated timers: under -icount both count instructions
+    r['clocksource'] = last(r'clocksource: Switched to clocksource (\S+)')
+    r['tsc'] = last(r'tsc: Detected (\S+ MHz)')
+    r['failed'] = re.findall(r'iommubench: FAILED: (.*)$', log, re.M)
+    r['rc'] = last(r'IOMMUPT-BENCH rc=(\d+)', text, int)
+    r['dmar_faults'] = last(r'IOMMUPT-DMAR-FAULTS (\d+)', text, int)
+    r['warnings'] = last(r'IOMMUPT-WARNINGS (\d+)', text, int)
+    r['finished'] = 'IOMMUPT-END' in text
+    return r
+
+
+def judge_bench(r, target, converted, timeout):
+    """Set r['problems']: why the run failed, empty if every call and check worked."""
+    p = []
+    if not r['finished']:
+        p.append('the guest did not finish' + (' (timeout)' if timeout else ''))
+    if r['rc'] != 0 or r['failed'] or not r['done']:
+        p.append(f'the module failed (insmod exit {r["rc"]})')
+    p += [f'module: {f}' for f in r['failed']]
+    if r['dmar_faults'] != 0:
+        p.append(f'DMAR faults in the guest log: {r["dmar_faults"]}')
+    if r['qemu_faults'] != 0:
+        p.append(f'QEMU fault trace events: {r["qemu_faults"]}')
+    if r['warnings'] != 0:
+        p.append(f'kernel warnings/BUGs: {r["warnings"]}')
+    if r['clock'] is None:
+        p.append('no cost of reading the clock reported')
+    want = {(op, s, c) for op in OPS for s in target.sizes for c in target.counts}
+    if not p and set(r['rows']) != want:
+        p.append(f'rows missing from the module: {sorted(want - set(r["rows"]))}')
+    if not converted:
+        p.append(f'the patched tree\'s {target.iommu} driver is not on genpt: nothing to compare')
+    r['problems'] = p
+
+
+def per_call(r, key):
+    """(average, minimum) guest ns per call of a row, the clock's cost taken off."""
+    row = r['rows'][key]
+    avg = (row['sum'] / row['batches'] - r['clock']) / row['calls']
+    return avg, (row['min'] - r['clock']) / row['calls']
+
+
+def bench_table(target, results):
+    """The table: rows x (old, genpt, old/genpt) for each level count."""
+    iommu = vm.IOMMUS[target.iommu]
+    levels = [lv for lv in target.levels
+              if (lv.name, 'base') in results and (lv.name, 'patched') in results]
+    print(f'\nbench --vm {iommu.name}: guest-clock ns per call, average over the batches '
+          f'and the minimum batch (avg/min),\nthe cost of reading the clock taken off. '
+          f'QEMU TCG with -icount shift=0: the guest clock advances one ns per guest\n'
+          f'instruction, so these ns are exact counts of guest instructions, not time on '
+          f'any hardware. old: the unpatched\n6.12 driver; genpt: the patched driver on '
+          f'the generic page table; ratio old/genpt (above 1: genpt executes\nfewer '
+          f'instructions). "N x S": one call for N leaves of size S; iova_to_phys rows are '
+          f'per lookup, one lookup per leaf.\n{target.note}')
+    clocks = sorted({f'{r["clocksource"]} at {r["tsc"]}, read in {r["clock"]} ns'
+                     for r in results.values()})
+    print(f'Guest clock of the runs: {"; ".join(clocks)}.')
+    head = f'  {"":21}'
+    sub = f'  {"row":21}'
+    for lv in levels:
+        aw = f'{lv.name} (aw-bits={lv.aw})'
+        head += f' | {aw:^40}'
+        sub += f' | {"old avg/min":>14} {"genpt avg/min":>14} {"ratio":>10}'
+    print(head)
+    print(sub)
+    for op in OPS:
+        for count in target.counts:
+            for size in target.sizes:
+                key = (op, size, count)
+                name = f'{op} {size_text(size) if count == 1 else f"{count} x {size_text(size)}"}'
+                line = f'  {name:21}'
+                for lv in levels:
+                    old = per_call(results[(lv.name, 'base')], key)
+                    new = per_call(results[(lv.name, 'patched')], key)
+                    cell = [f'{old[0]:.0f}/{old[1]:.0f}', f'{new[0]:.0f}/{new[1]:.0f}',
+                            f'{old[0] / new[0]:.2f}/{old[1] / new[1]:.2f}']
+                    line += f' | {cell[0]:>14} {cell[1]:>14} {cell[2]:>10}'
+                print(line)
+    notleaf = sorted({(k[1], r['kernel']) for r in results.values() for k, row in r['rows'].items()
+                      if not row['leaf']})
+    for size, kernel in notleaf:
+        print(f'  note: {size_text(size)} is not a page size of the {kernel} domain: '
+              f'iommu_map() splits it')
+
+
+def cmd_bench_vm(args):
+    start = time.monotonic()
+    if wb.setup_needed():
+        wb.cmd_setup(args)
+    target = TARGETS[args.vm]
+    if vm.IOMMUS[target.iommu].arch != 'x86_64':
+        raise wb.Failure(f'bench --vm {args.vm}: guests of {vm.IOMMUS[target.iommu].arch} '
+                         'are not built yet')
+    guests = [vm.build_guest(True, bench=True), vm.build_guest(False, bench=True)]
+    results, ok = {}, True
+    for level in target.levels:
+        for g in guests:
+            r = bench_run(args, g, target, level)
+            ok = ok and not r['problems']
+            results[(level.name, r['kernel'])] = r
+    if ok:
+        bench_table(target, results)
+    print(f'bench --vm {args.vm} {"done" if ok else "FAILED"} in {time.monotonic() - start:.0f}s')
+    return 0 if ok else 1
+
+
+def add_arguments(s):
+    """The options of "bench" for the VM benchmark."""
+    s.add_argument('--vm', choices=sorted(TARGETS),
+                   help='old against new: time a real driver\'s map/unmap/iova_to_phys in QEMU '
+                   'guests (-icount), the unpatched 6.12 kernel against the patched one')
+    s.add_argument('--batches', type=int, default=500,
+                   help='with --vm: timed batches per row (default 500)')
+    s.add_argument('--calls', type=int, default=32,
+                   help='with --vm: calls per batch, fewer for rows of more than 2 GiB a call '
+                   '(default 32)')
+    s.add_argument('--cmdline', help='with --vm: more guest kernel command line')
+    s.add_argument('--timeout', type=int, default=1200,
+                   help='with --vm: seconds before a guest is killed (default 1200)')
+    s.add_argument('-v', '--verbose', action='store_true',
+                   help='with --vm: show the whole serial console')
