@@ -63,8 +63,8 @@ def arm64_busybox():
 
 
 ARCHES = {
-    'x86_64': Arch('x86_64', 'x86_64', '', 'qemu-system-x86_64', 'arch/x86/boot/bzImage', 'ttyS0', 'vm.config',
-                   '', '/bin/busybox'),
+    'x86_64': Arch('x86_64', 'x86_64', '', 'qemu-system-x86_64', 'arch/x86/boot/bzImage',
+                   'ttyS0', 'vm.config', '', '/bin/busybox'),
     # The hugepages of the workload are 2M whatever the page size: a PMD
     # with 4K pages, a contiguous run of PTEs with 16K and 64K pages
     'arm64': Arch('arm64', 'arm64', 'aarch64-linux-gnu-', 'qemu-system-aarch64',
@@ -492,7 +492,7 @@ class Iommu:
     """What a disk run needs to know about one emulated IOMMU."""
 
     def __init__(self, name, arch, machine, device, cmdline, disks, traces, planted, configs,
-                 main, converted, faults=None, variants=None):
+                 main, converted, faults=None, variants=None, sample='0.5'):
         self.name = name
         self.arch = arch
         self.machine = machine
@@ -506,6 +506,7 @@ class Iommu:
         self.converted = converted    # does this tree's driver use genpt?
         self.faults = faults          # what the guest's dmesg says for a fault (grep -e)
         self.variants = variants or {}  # guest kernels by name: their config lines
+        self.sample = sample          # seconds between the guest's reads of the ptdumps
 
 
 def intel_converted(src):
@@ -518,7 +519,8 @@ def smmuv3_converted(src):
     """Whether the tree's SMMUv3 driver is on the generic page table."""
     with open(os.path.join(src, 'drivers', 'iommu', 'Kconfig')) as f:
         text = f.read()
-    return re.search(r'config ARM_SMMU_V3\n(?:\t.*\n|\n)*?\tselect IOMMU_PT_ARMV8', text) is not None
+    block = r'config ARM_SMMU_V3\n(?:\t.*\n|\n)*?\tselect IOMMU_PT_ARMV8'
+    return re.search(block, text) is not None
 
 
 SANITIZER_ON = 'iommu.debug_pagealloc=1'
@@ -545,9 +547,10 @@ IOMMUS = {
         ],
         ['aw39-sm-strict-san', 'aw48-legacy-lazy'],
         intel_converted),
-    # QEMU 7.2's SMMUv3 (-M virt,iommu=smmuv3) translates stage 1 only, with
-    # the granule of the guest's pages: each page size is its own guest
-    # kernel, so that every granule meets QEMU's walker. The PCIe root
+    # QEMU 7.2's SMMUv3 (-M virt,iommu=smmuv3) translates stage 1 only, and
+    # the driver's table takes the granule of the guest's pages: each page
+    # size is its own guest kernel, so that 4K, 16K and 64K tables all meet
+    # QEMU's walker. The PCIe root
     # complex and so both disks are behind it. 6.12 reports every event of
     # the SMMU's event queue as "event 0x.. received".
     'smmuv3': Iommu(
@@ -558,12 +561,16 @@ IOMMUS = {
             Config('4k-lazy', '', 'iommu.strict=0', variant='4k'),
             Config('4k-strict-san', '', 'iommu.strict=1 ' + SANITIZER_ON, leak=True,
                    variant='4k'),
+            Config('16k-strict', '', 'iommu.strict=1', variant='16k'),
             Config('16k-lazy', '', 'iommu.strict=0', variant='16k'),
             Config('64k-strict', '', 'iommu.strict=1', variant='64k'),
             Config('64k-lazy', '', 'iommu.strict=0', variant='64k'),
         ],
         ['4k-strict-san'],
         smmuv3_converted, faults='event 0x[0-9a-f]* received',
+        # The arm64 guest's workload is over in seconds: sample its 2M
+        # leaves, each mapped for one request, more often
+        sample='0.05',
         variants={'4k': ['CONFIG_ARM64_4K_PAGES=y'], '16k': ['CONFIG_ARM64_16K_PAGES=y'],
                   '64k': ['CONFIG_ARM64_64K_PAGES=y']}),
 }
@@ -578,7 +585,7 @@ def disk_run(args, g, iommu, cfg, mib, seed):
     leak = cfg.leak and not g.base
     conf = {'IOMMUPT_DMALOAD': f'-m {mib} -s {seed}',
             'IOMMUPT_DMALOAD_DISKS': ' '.join(d.workload_arg() for d in iommu.disks),
-            'IOMMUPT_SAMPLE': '0.5'}
+            'IOMMUPT_SAMPLE': iommu.sample}
     if leak:
         conf['IOMMUPT_LEAK'] = iommu.planted
     if iommu.faults:
