@@ -398,7 +398,8 @@ static bool check_walk(struct hctx *c, u64 iova)
 		return FAIL(c, "walker: IOVA %#lx translates to %#lx, the model says %#lx",
 			    iova, w.oa, l->oa + (iova - l->va));
 	if (w.size != l->last - l->va + 1)
-		return FAIL(c, "walker: IOVA %#lx is in a leaf of %#lx bytes, the model's is [%#lx, %#lx]",
+		return FAIL(c,
+			    "walker: IOVA %#lx is in a leaf of %#lx bytes, the model's is [%#lx, %#lx]",
 			    iova, w.size, l->va, l->last);
 	/* What a prot gives depends on nothing else: work it out once */
 	if (!(c->expect_done & BIT_ULL(l->prot & 63))) {

@@ -35,6 +35,16 @@
 		false;                                  \
 	})
 
+/* The walkers' messages too long for their call sites */
+#define W_AMD_NL7 \
+	"a NextLevel 7 page of 2^%u at level %u (items of 2^%u)"
+#define W_AMD_ITEM \
+	"item %u of the 2^%u page at level %u is %#llx, the looked up one %#llx"
+#define W_ARM_CONT \
+	"entry %u of a contiguous run at level %u is %#llx, the looked up one %#llx"
+#define W_ARM_CONT_OA \
+	"entry %u of a contiguous run at level %u maps %#llx after %#llx"
+
 static __always_inline u64 bits(u64 v, unsigned int hi, unsigned int lo)
 {
 	return (v >> lo) & (hi - lo == 63 ? ~0ULL : (1ULL << (hi - lo + 1)) - 1);
@@ -132,7 +142,7 @@ static bool walk_amd(const struct hwalker *wk, u64 iova, struct hwalk *out,
 				 */
 				size_lg2 = __builtin_ctzll(~(field >> 12)) + 13;
 				if (size_lg2 <= item || size_lg2 >= item + 9)
-					return W_FAIL("a NextLevel 7 page of 2^%u at level %u (items of 2^%u)",
+					return W_FAIL(W_AMD_NL7,
 						      size_lg2, level, item);
 			}
 			out->size = 1ULL << size_lg2;
@@ -168,7 +178,7 @@ static bool walk_amd(const struct hwalker *wk, u64 iova, struct hwalk *out,
 						&rep, why, len))
 						return false;
 					if ((rep ^ pte) & same)
-						return W_FAIL("item %u of the 2^%u page at level %u is %#llx, the looked up one %#llx",
+						return W_FAIL(W_AMD_ITEM,
 							      first + i, size_lg2,
 							      level,
 							      (unsigned long long)rep,
@@ -482,13 +492,13 @@ static bool walk_armv8(const struct hwalker *wk, u64 iova, struct hwalk *out,
 				return false;
 			if (!arm_addr(e, glg2, pa_bits, lg2, &eoa) ||
 			    ((e ^ d) & ~upd & ~GENMASK_ULL(47, 12)))
-				return W_FAIL("entry %u of a contiguous run at level %u is %#llx, the looked up one %#llx",
+				return W_FAIL(W_ARM_CONT,
 					      i, lvl, (unsigned long long)e,
 					      (unsigned long long)d);
 			if (!i)
 				first_oa = eoa;
 			else if (eoa != first_oa + i * step)
-				return W_FAIL("entry %u of a contiguous run at level %u maps %#llx after %#llx",
+				return W_FAIL(W_ARM_CONT_OA,
 					      i, lvl, (unsigned long long)eoa,
 					      (unsigned long long)first_oa);
 			out->a.dirty |= bits(e, 51, 51) &&
