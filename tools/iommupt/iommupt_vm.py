@@ -712,11 +712,7 @@ def guest_boot(g, iommu, initrd, *cmdline):
 
 def trace_events(iommu, trace):
     """How many of the IOMMU's fault events QEMU traced; None without a trace file."""
-    try:
-        with open(trace, errors='replace') as f:
-            return sum(1 for line in f if any(e in line for e in iommu.traces))
-    except FileNotFoundError:
-        return None
+    return read_trace(trace, iommu)[0]
 
 
 def disk_run(args, g, iommu, cfg, mib, seed):
