@@ -22,6 +22,8 @@
 #include <linux/generic_pt/iommu.h>
 #include <linux/iommu.h>
 #include <linux/iommu-debug-pagealloc.h>
+#include <linux/memremap.h>
+#include <linux/memory_hotplug.h>
 #include <linux/mm.h>
 #include <linux/ratelimit.h>
 #include <linux/sizes.h>
@@ -801,6 +803,111 @@ static void test_report_names_domain(struct kunit *test)
 	iommu_domain_free(domain);
 }
 
+#ifdef CONFIG_MEMORY_HOTPLUG
+/*
+ * A subsection of a section that holds online memory, where the section has
+ * page_ext (and a memmap, so pfn_valid() takes it) but the subsection has no
+ * online memory: the hole at the end of RAM when RAM ends short of a section
+ * boundary. The x86_64 and arm64 KUnit runs give QEMU 2 MiB less than a whole
+ * number of sections to leave one there.
+ */
+static bool find_hole(unsigned long *hole)
+{
+	unsigned long pfn, end;
+	int nid;
+
+	for_each_online_node(nid) {
+		end = ALIGN(node_end_pfn(nid), PAGES_PER_SECTION);
+		for (pfn = ALIGN(node_start_pfn(nid), PAGES_PER_SUBSECTION);
+		     pfn < end; pfn += PAGES_PER_SUBSECTION) {
+			if (!pfn_valid(pfn) || pfn_to_online_page(pfn) ||
+			    count_of(pfn_to_page(pfn)) < 0)
+				continue;
+			*hole = pfn;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Map @pfn once and expect no count: it is not online memory */
+static void expect_not_counted(struct kunit *test, unsigned long pfn)
+{
+	struct iommu_domain *domain = mock_domain_alloc(test);
+
+	KUNIT_ASSERT_EQ(test, iommu_map(domain, TEST_IOVA, PFN_PHYS(pfn), SZ_4K,
+					IOMMU_READ, GFP_KERNEL), 0);
+	KUNIT_EXPECT_EQ_MSG(test, count_of(pfn_to_page(pfn)), 0,
+			    "pfn %#lx is not online memory: not counted", pfn);
+	KUNIT_EXPECT_EQ(test, iommu_unmap(domain, TEST_IOVA, SZ_4K), SZ_4K);
+	KUNIT_EXPECT_EQ(test, count_of(pfn_to_page(pfn)), 0);
+	iommu_domain_free(domain);
+}
+
+/* pfn_valid() but not online: the page_ext of its section is not its own */
+static void test_memory_hole_not_counted(struct kunit *test)
+{
+	struct test_ctx *ctx = test->priv;
+	unsigned long pfn;
+
+	if (!ctx->walkable || ctx->shift != 12)
+		kunit_skip(test, "one domain kind is enough");
+	if (!find_hole(&pfn))
+		kunit_skip(test,
+			   "no hole in a section with page_ext: give the machine RAM that ends 2 MiB short of a section");
+	expect_not_counted(test, pfn);
+}
+#else
+static void test_memory_hole_not_counted(struct kunit *test)
+{
+	kunit_skip(test,
+		   "needs CONFIG_MEMORY_HOTPLUG: without it pfn_to_online_page() is pfn_valid()");
+}
+#endif
+
+#ifdef CONFIG_ZONE_DEVICE
+/*
+ * ZONE_DEVICE memory put in the hole of a section that holds online RAM: it
+ * has its memmap and the section's page_ext, and is online memory's
+ * neighbour, but never goes through the page allocator. Only the
+ * pfn_to_online_page() lookup, which asks for the device's pagemap in such a
+ * section, tells it apart.
+ */
+static void test_zone_device_not_counted(struct kunit *test)
+{
+	struct test_ctx *ctx = test->priv;
+	struct dev_pagemap *pgmap;
+	unsigned long pfn;
+	void *addr;
+
+	if (!ctx->walkable || ctx->shift != 12)
+		kunit_skip(test, "one domain kind is enough");
+	if (!find_hole(&pfn))
+		kunit_skip(test,
+			   "no hole in a section with page_ext: give the machine RAM that ends 2 MiB short of a section");
+	pgmap = kunit_kzalloc(test, sizeof(*pgmap), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, pgmap);
+	pgmap->type = MEMORY_DEVICE_GENERIC;
+	pgmap->range.start = PFN_PHYS(pfn);
+	pgmap->range.end = PFN_PHYS(pfn + PAGES_PER_SUBSECTION) - 1;
+	pgmap->nr_range = 1;
+	addr = memremap_pages(pgmap, NUMA_NO_NODE);
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(addr), "memremap_pages: %ld",
+			       PTR_ERR(addr));
+	/* What the test is about: a valid pfn whose section has page_ext */
+	KUNIT_EXPECT_TRUE(test, pfn_valid(pfn));
+	KUNIT_EXPECT_TRUE(test, is_zone_device_page(pfn_to_page(pfn)));
+	KUNIT_EXPECT_EQ(test, count_of(pfn_to_page(pfn)), 0);
+	expect_not_counted(test, pfn);
+	memunmap_pages(pgmap);
+}
+#else
+static void test_zone_device_not_counted(struct kunit *test)
+{
+	kunit_skip(test, "needs CONFIG_ZONE_DEVICE");
+}
+#endif
+
 #if IS_ENABLED(CONFIG_HUGETLB_PAGE)
 /*
  * A huge page going back to the pool never reaches the page allocator's
@@ -921,6 +1028,8 @@ static struct kunit_case iommu_debug_test_cases[] = {
 	KUNIT_CASE_PARAM(test_underflow_keeps_count, mock_gen_params),
 	KUNIT_CASE_PARAM(test_report_names_domain, mock_gen_params),
 	KUNIT_CASE_PARAM(test_hugetlb_pool_free, mock_gen_params),
+	KUNIT_CASE_PARAM(test_memory_hole_not_counted, mock_gen_params),
+	KUNIT_CASE_PARAM(test_zone_device_not_counted, mock_gen_params),
 	{}
 };
 
