@@ -317,6 +317,10 @@ static inline int amdv1pt_iommu_set_prot(const struct pt_common *common,
 		bits |= AMDV1PT_FMT_IR;
 	if (iommu_prot & IOMMU_WRITE)
 		bits |= AMDV1PT_FMT_IW;
+	attrs->descriptor_bits = bits;
+	if (!pt_feature_any(common, BIT(PT_FEAT_AMDV1_FORCE_COHERENCE) |
+					    BIT(PT_FEAT_AMDV1_ENCRYPT_TABLES)))
+		return 0;
 	if (pt_feature(common, PT_FEAT_AMDV1_FORCE_COHERENCE))
 		bits |= AMDV1PT_FMT_FC;
 	if (pt_feature(common, PT_FEAT_AMDV1_ENCRYPT_TABLES))
