@@ -1781,7 +1781,12 @@ static size_t pt_iommu_unmap_range(struct pt_iommu *iommu_table,
 
 	if (pt_check_range(&range) || !pt_range_clip_to_top(&range))
 		return 0;
-	if (len && !(len & (len - 1))) {
+	/*
+	 * Only a length that is a leaf size can be one leaf: (4K, 256) on a
+	 * format without 1M leaves goes to the walk without a descent first.
+	 * pgsize_bitmap is what init gave (0 for the whole space's length).
+	 */
+	if ((len & iommu_table->domain.pgsize_bitmap) && !(len & (len - 1))) {
 		len_lg2 = vaffs(len);
 		if (!pt_walk_unmap_one(&range, &len_lg2)) {
 			pt_iommu_gather(iommu_table, va, last_va, len_lg2,

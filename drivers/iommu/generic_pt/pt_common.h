@@ -130,10 +130,12 @@ pt_va_valid(const struct pt_common *common, pt_vaddr_t va)
 	pt_vaddr_t prefix;
 
 	if (pt_feature(common, PT_FEAT_SIGN_EXTEND)) {
-		/* Every bit from vasz_lg2 - 1 up is a copy of the sign */
-		prefix = log2_div(va, vasz_lg2 - 1);
-		return prefix == 0 ||
-		       prefix == log2_div(PT_VADDR_MAX, vasz_lg2 - 1);
+		/*
+		 * Every bit from vasz_lg2 - 1 up is a copy of the sign. That
+		 * bit is inside pt_vaddr_t, so a plain shift finds them.
+		 */
+		prefix = va >> (vasz_lg2 - 1);
+		return prefix == 0 || prefix == PT_VADDR_MAX >> (vasz_lg2 - 1);
 	}
 	return log2_div(va, vasz_lg2) == 0;
 }

@@ -150,6 +150,23 @@ static __always_inline bool pt_feature(const struct pt_common *common,
 	return common->features & BIT(feature_nr);
 }
 
+/*
+ * True if the table has any of the features in @mask: one test where most
+ * tables have none of them, in place of one per feature
+ */
+static __always_inline bool pt_feature_any(const struct pt_common *common,
+					   unsigned int mask)
+{
+	if (!IS_ENABLED(CONFIG_DEBUG_GENERIC_PT)) {
+		mask &= PT_SUPPORTED_FEATURES;
+		if (!mask)
+			return false;
+		if (PT_FORCE_ENABLED_FEATURES & mask)
+			return true;
+	}
+	return common->features & mask;
+}
+
 static __always_inline bool pts_feature(const struct pt_state *pts,
 					unsigned int feature_nr)
 {

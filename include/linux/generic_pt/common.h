@@ -32,12 +32,18 @@
  * @max_vasz_lg2: lg2 of the size of the VA space this instance translates.
  *     With %PT_FEAT_SIGN_EXTEND the VA space is split in two halves around 0.
  * @features: Bitmap of enum pt_features, the format's own bits included.
+ * @entry_oa_mask: For the formats whose OA field may also hold a bit that is
+ *     not address (the SME C-bit of the AMD formats): the bits of an entry
+ *     that hold the output address, worked out by pt_fmt_init() from the
+ *     features, so that decoding an entry needs no feature test. Unused by
+ *     the other formats.
  */
 struct pt_common {
 	uintptr_t top_of_table;
 	u8 max_oasz_lg2;
 	u8 max_vasz_lg2;
 	unsigned int features;
+	u64 entry_oa_mask;
 };
 
 /* Low bits of pt_common::top_of_table that hold the top level */

@@ -53,6 +53,8 @@ static struct list_head free_blocks[MAX_ORDER + 1];
 static long in_use;
 static unsigned int fail_at;
 static unsigned int allocs;
+/* hmem_allocs() when each page was allocated, beside struct page */
+static unsigned int *alloc_seqs;
 
 unsigned int hwarns;
 char hwarn_msg[256];
@@ -85,8 +87,11 @@ void hmem_init(void)
 	iommupt_pages = mmap(NULL, ARENA_PAGES * sizeof(struct page),
 			     PROT_READ | PROT_WRITE,
 			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	alloc_seqs = mmap(NULL, ARENA_PAGES * sizeof(*alloc_seqs),
+			  PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (iommupt_arena == MAP_FAILED || device_view == MAP_FAILED ||
-	    iommupt_pages == MAP_FAILED) {
+	    iommupt_pages == MAP_FAILED || alloc_seqs == MAP_FAILED) {
 		perror("iommupt: mmap of the table arena");
 		abort();
 	}
@@ -144,7 +149,7 @@ struct page *alloc_pages_node(int nid, gfp_t gfp, unsigned int order)
 		head[i].state = PAGE_USED;
 		head[i].refcount = 1;
 		head[i].block = head;
-		head[i].alloc_seq = allocs;
+		alloc_seqs[head - iommupt_pages + i] = allocs;
 		INIT_LIST_HEAD(&head[i].lru);
 	}
 	head->block_order = order;
@@ -238,8 +243,7 @@ void arch_wb_cache_pmem(void *addr, size_t size)
 
 unsigned int hmem_alloc_seq(const void *va)
 {
-	return iommupt_pages[((const char *)va - iommupt_arena) >> PAGE_SHIFT]
-		.alloc_seq;
+	return alloc_seqs[((const char *)va - iommupt_arena) >> PAGE_SHIFT];
 }
 
 bool hmem_live(const void *va)

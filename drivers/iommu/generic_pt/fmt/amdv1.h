@@ -71,9 +71,12 @@ static __always_inline u64 amdv1pt_possible_sizes(const struct pt_state *pts)
 
 #define pt_possible_sizes amdv1pt_possible_sizes
 
-static __always_inline pt_oaddr_t amdv1pt_field_to_oa(u64 entry)
+/* The OA field without the C-bit, see amdv1pt_fmt_init() */
+static __always_inline pt_oaddr_t
+amdv1pt_field_to_oa(const struct pt_state *pts)
 {
-	return (entry & AMDV1PT_FMT_OA) >> AMDV1PT_OA_SHIFT;
+	return (pts->entry & pts->range->common->entry_oa_mask) >>
+	       AMDV1PT_OA_SHIFT;
 }
 
 static __always_inline u64 amdv1pt_oa_to_field(pt_oaddr_t oa)
@@ -116,22 +119,16 @@ static __always_inline pt_oaddr_t amdv1pt_entry_oa(const struct pt_state *pts)
 {
 	unsigned int oasz_lg2 = amdv1pt_table_item_lg2sz(pts) +
 				amdv1pt_entry_num_contig_lg2(pts);
-	u64 entry = pts->entry;
 
-	if (pts_feature(pts, PT_FEAT_AMDV1_ENCRYPT_TABLES))
-		entry &= ~pt_sme_mask();
-	return oalog2_set_mod(amdv1pt_field_to_oa(entry), 0, oasz_lg2);
+	return oalog2_set_mod(amdv1pt_field_to_oa(pts), 0, oasz_lg2);
 }
 
 #define pt_entry_oa amdv1pt_entry_oa
 
+/* A table pointer holds the PA itself, not shifted as the mock's OA is */
 static __always_inline pt_oaddr_t amdv1pt_table_pa(const struct pt_state *pts)
 {
-	u64 entry = pts->entry;
-
-	if (pts_feature(pts, PT_FEAT_AMDV1_ENCRYPT_TABLES))
-		entry &= ~pt_sme_mask();
-	return entry & AMDV1PT_FMT_OA;
+	return pts->entry & pts->range->common->entry_oa_mask;
 }
 
 #define pt_table_pa amdv1pt_table_pa
@@ -320,6 +317,10 @@ static inline int amdv1pt_iommu_set_prot(const struct pt_common *common,
 		bits |= AMDV1PT_FMT_IR;
 	if (iommu_prot & IOMMU_WRITE)
 		bits |= AMDV1PT_FMT_IW;
+	attrs->descriptor_bits = bits;
+	if (!pt_feature_any(common, BIT(PT_FEAT_AMDV1_FORCE_COHERENCE) |
+					    BIT(PT_FEAT_AMDV1_ENCRYPT_TABLES)))
+		return 0;
 	if (pt_feature(common, PT_FEAT_AMDV1_FORCE_COHERENCE))
 		bits |= AMDV1PT_FMT_FC;
 	if (pt_feature(common, PT_FEAT_AMDV1_ENCRYPT_TABLES))
@@ -337,7 +338,8 @@ static inline int amdv1pt_iommu_set_prot(const struct pt_common *common,
  *
  * Without %PT_FEAT_DYNAMIC_TOP the VA is limited to what the top level
  * translates. With %PT_FEAT_AMDV1_ENCRYPT_TABLES the OA stays below the
- * C-bit, which takes that bit of every entry.
+ * C-bit, which takes that bit of every entry, and entry_oa_mask leaves it
+ * out, so that every decode strips it without testing the feature.
  *
  * Return: the top level or a negative errno
  */
@@ -345,6 +347,9 @@ static inline int amdv1pt_fmt_init(struct pt_common *common, int top_level)
 {
 	unsigned int span_lg2;
 
+	common->entry_oa_mask = AMDV1PT_FMT_OA;
+	if (pt_feature(common, PT_FEAT_AMDV1_ENCRYPT_TABLES))
+		common->entry_oa_mask &= ~pt_sme_mask();
 	if (top_level < 0 || top_level > PT_MAX_TOP_LEVEL)
 		return -EINVAL;
 	if (common->max_oasz_lg2 > AMDV1PT_MAX_OASZ_LG2 ||

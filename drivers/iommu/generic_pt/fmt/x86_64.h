@@ -64,26 +64,19 @@ x86_64pt_load_entry_raw(struct pt_state *pts)
 
 #define pt_load_entry_raw x86_64pt_load_entry_raw
 
+/* The OA field without the C-bit, see x86_64pt_fmt_init() */
 static __always_inline pt_oaddr_t x86_64pt_entry_oa(const struct pt_state *pts)
 {
-	u64 entry = pts->entry;
-
-	if (pts_feature(pts, PT_FEAT_X86_64_AMD_ENCRYPT_TABLES))
-		entry &= ~pt_sme_mask();
 	/* Bit 12 of a large leaf is PAT, not address */
-	return oalog2_set_mod(entry & X86_64_FMT_OA, 0,
-			      x86_64pt_table_item_lg2sz(pts));
+	return oalog2_set_mod(pts->entry & pts->range->common->entry_oa_mask,
+			      0, x86_64pt_table_item_lg2sz(pts));
 }
 
 #define pt_entry_oa x86_64pt_entry_oa
 
 static __always_inline pt_oaddr_t x86_64pt_table_pa(const struct pt_state *pts)
 {
-	u64 entry = pts->entry;
-
-	if (pts_feature(pts, PT_FEAT_X86_64_AMD_ENCRYPT_TABLES))
-		entry &= ~pt_sme_mask();
-	return entry & X86_64_FMT_OA;
+	return pts->entry & pts->range->common->entry_oa_mask;
 }
 
 #define pt_table_pa x86_64pt_table_pa
@@ -245,7 +238,10 @@ static inline int x86_64pt_iommu_set_prot(const struct pt_common *common,
  *
  * With %PT_FEAT_SIGN_EXTEND the VA is the whole walk, 48 or 57 bits, and
  * max_vasz_lg2 must reach it. Without, max_vasz_lg2 is narrowed to the
- * lower half of the walk, where every address is canonical.
+ * lower half of the walk, where every address is canonical. With
+ * %PT_FEAT_X86_64_AMD_ENCRYPT_TABLES the OA stays below the C-bit and
+ * entry_oa_mask leaves it out, so that every decode strips it without
+ * testing the feature.
  *
  * Return: the top level or a negative errno
  */
@@ -253,6 +249,9 @@ static inline int x86_64pt_fmt_init(struct pt_common *common, int top_level)
 {
 	unsigned int span_lg2;
 
+	common->entry_oa_mask = X86_64_FMT_OA;
+	if (pt_feature(common, PT_FEAT_X86_64_AMD_ENCRYPT_TABLES))
+		common->entry_oa_mask &= ~pt_sme_mask();
 	if (top_level != 3 && top_level != 4)
 		return -EINVAL;
 	span_lg2 = X86_64PT_GRANULE_LG2SZ + X86_64PT_ITEMS_LG2 * (top_level + 1);
