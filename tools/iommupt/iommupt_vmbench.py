@@ -26,12 +26,18 @@ def bind(workbench):
 
 
 class Level:
-    """A level count of the IOMMU's table: its IOMMU device properties and width."""
+    """A level count of the IOMMU's table: its IOMMU device properties and width.
 
-    def __init__(self, name, props, aw):
+    BASE_WARNING matches the one kernel warning 6.12's driver gives when it
+    refuses the level check's map at 2^aw (io-pgtable-arm's WARN_ON): the
+    unpatched run expects exactly that one and no other.
+    """
+
+    def __init__(self, name, props, aw, base_warning=None):
         self.name = name
         self.props = props   # appended to the IOMMU's -device
         self.aw = aw         # the input address width the unit offers, in bits
+        self.base_warning = base_warning
 
 
 class Target:
@@ -40,24 +46,24 @@ class Target:
     DEVICE is the -device the module takes a paging domain for: QEMU's edu,
     which no driver of the guest kernel binds and whose DMA engine proves the
     level count (see iommubench.c). SIZES are the leaf sizes, COUNTS the
-    leaves per call: a row for each pair.
+    leaves per call: a row for each pair. VARIANT names the guest kernel
+    of the IOMMU's variants (an arm64 page size) both sides are built as.
     """
 
-    def __init__(self, iommu, device, levels, sizes, note, counts=(1, 256)):
+    def __init__(self, iommu, device, levels, sizes, note, counts=(1, 256), variant=None):
         self.iommu = iommu
         self.device = device
         self.levels = levels
         self.sizes = sizes
         self.note = note      # how the IOMMU is set up, for the table
         self.counts = counts
+        self.variant = variant
 
 
 K, M, G = 1 << 10, 1 << 20, 1 << 30
 EDU = 'edu,dma_mask=0xffffffffffffffff'
 
-# One entry per IOMMU. Still to come: 'smmuv3' (arm64 virt,iommu=smmuv3,
-# sizes 4K, 2M, 1G and 64K, a contiguous run of 4K), once bench_run boots
-# arm64 guests.
+# One entry per IOMMU of iommupt_vm.IOMMUS, x86_64 and arm64 guests alike
 TARGETS = {
     'intel': Target('intel', EDU, [Level('3-level', 'aw-bits=39', 39),
                                    Level('4-level', 'aw-bits=48', 48)],
@@ -73,6 +79,23 @@ TARGETS = {
                   'amd-iommu (v1 tables): QEMU 7.2 advertises NpCache, so both drivers flush '
                   'the range on every iotlb_sync_map\nand 6.12 runs strict; every unmap ends '
                   'with a flush through the command buffer by the same code in both.'),
+    # A stage 1 domain of a 4K-page guest: 6.12 gives it an IAS of
+    # min(48, VA_BITS) (52 only with IDR5.VAX, which QEMU 7.2's SMMUv3 does
+    # not advertise), a 4-level table from level 0; the patched driver
+    # clamps the 4K granule to 48 bits too. 6.12's io-pgtable-arm refuses
+    # the map at 2^48 with a WARN_ON (-ERANGE), genpt without one. 64K is
+    # a contiguous run of 16 4K PTEs in genpt's armv8; io-pgtable-arm has
+    # no contiguous hint, so iommu_map() splits it into 16 4K leaves there.
+    'smmuv3': Target('smmuv3', EDU,
+                     [Level('4-level', '', 48,
+                            base_warning=r'io-pgtable-arm\.c:\d+ arm_lpae_map_pages')],
+                     [4 * K, 64 * K, 2 * M, G],
+                     'SMMUv3 of QEMU\'s arm virt machine, stage 1, 4K granule (a 4K-page '
+                     'guest), strict: iommu_map syncs nothing\n(no iotlb_sync_map), every '
+                     'unmap ends with a TLBI range command and a CMD_SYNC through the command '
+                     'queue\n(arm_smmu_iotlb_sync; genpt\'s sizes the TLBI granule of a '
+                     'contiguous run by its items).',
+                     variant='4k'),
 }
 
 OPS = ['map', 'unmap', 'iova_to_phys']
@@ -95,7 +118,10 @@ def bench_run(args, g, target, level):
               f'sizes={",".join(str(s) for s in target.sizes)} '
               f'counts={",".join(str(c) for c in target.counts)}')
     module = [t for t in g.tools if os.path.basename(t) == 'iommubench.ko']
-    initrd = vm.vm_initramfs(g.build_dir, None, [], False, module, {'IOMMUPT_BENCH': params})
+    conf = {'IOMMUPT_BENCH': params}
+    if iommu.faults:
+        conf['IOMMUPT_FAULTS'] = iommu.faults
+    initrd = vm.vm_initramfs(g.build_dir, None, [], False, module, conf, g.arch)
     trace = os.path.join(run_dir, 'qemu-trace.log')
     # icount needs one vCPU thread: one vCPU
     qemu = vm.iommu_qemu(iommu, level.props, False, trace, smp=1,
@@ -110,10 +136,13 @@ def bench_run(args, g, target, level):
     r.update(kernel=kernel, level=level.name, serial=serial, seconds=elapsed,
              qemu_faults=vm.trace_events(iommu, trace))
     judge_bench(r, target, converted=g.base or iommu.name in g.converted,
-                timeout=elapsed >= args.timeout)
+                timeout=elapsed >= args.timeout,
+                warning=level.base_warning if g.base and level.aw else None)
     print(f'\n{iommu.name} {level.name} ({kernel}), guest {elapsed:.0f}s, serial log {serial}:')
     print(f'  device {r["device"]}')
-    print(f'  clocksource {r["clocksource"]}, TSC {r["tsc"]}; reading the clock: '
+    for line in r['iommu_log']:
+        print(f'  | {line}')
+    print(f'  clocksource {r["clocksource"]}, counter {r["tsc"]}; reading the clock: '
           f'{r["clock"]} ns')
     for line in r['levels']:
         print(f'  {line}')
@@ -140,12 +169,17 @@ def parse_bench(text):
                                                     min=low, leaf=m.group(8) == 'yes')
     r['clock'] = last(r'iommubench: clock batches=\d+ sum_ns=\d+ min_ns=(\d+)', conv=int)
     r['device'] = last(r'iommubench: device (.*)$')
+    r['pgsizes'] = int(last(r'iommubench: device .* pgsize_bitmap=(0x[0-9a-f]+)') or '0', 16)
     r['levels'] = re.findall(r'iommubench: levels: (.*)$', log, re.M)
+    r['warning_lines'] = re.findall(r'(?:WARNING|BUG):.*$', log, re.M)
+    r['iommu_log'] = re.findall(r'(arm-smmu-v3 .*)$', log, re.M)
     r['done'] = 'iommubench: done' in log
-    # The clock the module read, and the TSC rate the guest measured against
-    # the emulated timers: under -icount both count instructions
+    # The clock the module read, and the rate of its counter: the TSC the
+    # x86 guest measured against the emulated timers, the arm64 generic
+    # timer's frequency (CNTFRQ): under -icount both count instructions
     r['clocksource'] = last(r'clocksource: Switched to clocksource (\S+)')
-    r['tsc'] = last(r'tsc: Detected (\S+ MHz)')
+    r['tsc'] = (last(r'tsc: Detected (\S+ MHz)') or
+                last(r'arch_timer: cp15 timer\(s\) running at (\S+?MHz)'))
     r['failed'] = re.findall(r'iommubench: FAILED: (.*)$', log, re.M)
     r['rc'] = last(r'IOMMUPT-BENCH rc=(\d+)', text, int)
     r['dmar_faults'] = last(r'IOMMUPT-DMAR-FAULTS (\d+)', text, int)
@@ -154,8 +188,12 @@ def parse_bench(text):
     return r
 
 
-def judge_bench(r, target, converted, timeout):
-    """Set r['problems']: why the run failed, empty if every call and check worked."""
+def judge_bench(r, target, converted, timeout, warning=None):
+    """Set r['problems']: why the run failed, empty if every call and check worked.
+
+    WARNING matches the one warning the run must have: 6.12's refusal of the
+    level check's map, after which the module must have gone on to the DMA.
+    """
     p = []
     if not r['finished']:
         p.append('the guest did not finish' + (' (timeout)' if timeout else ''))
@@ -166,8 +204,16 @@ def judge_bench(r, target, converted, timeout):
         p.append(f'DMAR faults in the guest log: {r["dmar_faults"]}')
     if r['qemu_faults'] != 0:
         p.append(f'QEMU fault trace events: {r["qemu_faults"]}')
-    if r['warnings'] != 0:
-        p.append(f'kernel warnings/BUGs: {r["warnings"]}')
+    expected = 0
+    if warning:
+        expected = 1
+        named = [w for w in r['warning_lines'] if re.search(warning, w)]
+        if len(named) != 1 or not any('is refused' in lv for lv in r['levels']):
+            p.append(f'expected one warning of 6.12\'s refused map ({warning}) and the '
+                     f'refusal, got {r["warning_lines"]}')
+    if r['warnings'] != expected:
+        p.append(f'kernel warnings/BUGs: {r["warnings"]}' +
+                 (' (one expected: the refused map)' if expected else ''))
     if r['clock'] is None:
         p.append('no cost of reading the clock reported')
     want = {(op, s, c) for op in OPS for s in target.sizes for c in target.counts}
@@ -183,6 +229,28 @@ def per_call(r, key):
     row = r['rows'][key]
     avg = (row['sum'] / row['batches'] - r['clock']) / row['calls']
     return avg, (row['min'] - r['clock']) / row['calls']
+
+
+# Every row maps to this physical address and up (BENCH_PA of iommubench.c)
+BENCH_PA = G
+
+
+def joined_leaves(r):
+    """The rows iommu_map() maps with a larger page size than the row's: its size.
+
+    As 6.12's iommu_pgsize(): the largest page size of the domain that the
+    call's length and the alignment of its IOVA and physical address allow.
+    Each row's IOVAs are aligned to the call's length, its physical
+    addresses to that or BENCH_PA's alignment.
+    """
+    joined = {}
+    for key in r['rows']:
+        span = key[1] * key[2]
+        align = min(span & -span, BENCH_PA & -BENCH_PA)
+        fits = [1 << b for b in range(64) if r['pgsizes'] >> b & 1 and 1 << b <= align]
+        if fits and fits[-1] > key[1]:
+            joined[key] = fits[-1]
+    return joined
 
 
 def bench_table(target, results):
@@ -204,7 +272,8 @@ def bench_table(target, results):
     head = f'  {"":21}'
     sub = f'  {"row":21}'
     for lv in levels:
-        aw = f'{lv.name} ({lv.props})' if lv.props else lv.name
+        aw = f'{lv.name} ({lv.props})' if lv.props else \
+            f'{lv.name} ({lv.aw}-bit IAS)' if lv.aw else lv.name
         head += f' | {aw:^40}'
         sub += f' | {"old avg/min":>14} {"genpt avg/min":>14} {"ratio":>10}'
     print(head)
@@ -227,6 +296,12 @@ def bench_table(target, results):
     for size, kernel in notleaf:
         print(f'  note: {size_text(size)} is not a page size of the {kernel} domain: '
               f'iommu_map() splits it')
+    for r in sorted(results.values(), key=lambda r: r['kernel']):
+        for (op, size, count), leaf in sorted(joined_leaves(r).items()):
+            if op == 'map':
+                print(f'  note: the {r["kernel"]} domain (page sizes {r["pgsizes"]:#x}) maps '
+                      f'{count} x {size_text(size)} as {count * size // leaf} leaves of '
+                      f'{size_text(leaf)}: iommu_map() takes the largest page size that fits')
 
 
 def cmd_bench_vm(args):
@@ -234,10 +309,11 @@ def cmd_bench_vm(args):
     if wb.setup_needed():
         wb.cmd_setup(args)
     target = TARGETS[args.vm]
-    if vm.IOMMUS[target.iommu].arch != 'x86_64':
-        raise wb.Failure(f'bench --vm {args.vm}: guests of {vm.IOMMUS[target.iommu].arch} '
-                         'are not built yet')
-    guests = [vm.build_guest(True, bench=True), vm.build_guest(False, bench=True)]
+    iommu = vm.IOMMUS[target.iommu]
+    arch = vm.ARCHES[iommu.arch]
+    variant = (target.variant, iommu.variants[target.variant]) if target.variant else None
+    guests = [vm.build_guest(base, bench=True, arch=arch, variant=variant)
+              for base in (True, False)]
     results, ok = {}, True
     for level in target.levels:
         for g in guests:

@@ -7,10 +7,15 @@
  * against the unpatched kernel (the driver's own page table code) and the
  * patched one (the generic page table) and the two can be compared.
  *
- * It takes the PCI device vendor:device, which must sit behind the IOMMU
- * with no driver bound, allocates a paging domain for it and attaches it,
- * which is where a driver that sizes its table at attach (6.12's VT-d) gets
- * the level count the IOMMU supports. Then, for every leaf size of sizes=
+ * It binds to the PCI device vendor:device as its driver, one that manages
+ * the device's DMA itself (driver_managed_dma, as VFIO's): binding is what
+ * gives the device its IOMMU group where the firmware describes the IOMMU
+ * (6.12 on a device tree reads the device's "iommu-map" in dma_configure,
+ * at driver probe, so an arm64 virt machine's edu with no driver has no
+ * group), and the device must sit behind the IOMMU with no other driver.
+ * It allocates a paging domain for it and attaches it, which is where a
+ * driver that sizes its table at attach (6.12's VT-d) gets the level count
+ * the IOMMU supports. Then, for every leaf size of sizes=
  * and every count of counts=, it maps count leaves of that size in one call,
  * looks up each leaf and unmaps them in one call: calls= such calls in a
  * batch at consecutive IOVAs, the guest clock read with ktime_get_ns()
@@ -313,31 +318,23 @@ out_pages:
 	return ret;
 }
 
-static int __init iommubench_init(void)
+/* The whole benchmark, from the probe of the device */
+static int iommubench_run(struct pci_dev *pdev)
 {
 	struct iommu_domain *domain;
 	unsigned long iova = 0;
-	struct pci_dev *pdev;
 	int ret = 0, s, c;
 
-	pdev = pci_get_device(vendor, device, NULL);
-	if (!pdev) {
-		pr_err("iommubench: FAILED: no PCI device %04x:%04x\n", vendor,
-		       device);
+	if (!device_iommu_mapped(&pdev->dev)) {
+		pr_err("iommubench: FAILED: %s is not behind an IOMMU\n",
+		       pci_name(pdev));
 		return -ENODEV;
-	}
-	if (pdev->dev.driver || !device_iommu_mapped(&pdev->dev)) {
-		pr_err("iommubench: FAILED: %s %s\n", pci_name(pdev),
-		       pdev->dev.driver ? "has a driver bound" :
-		       "is not behind an IOMMU");
-		ret = -EBUSY;
-		goto out_put;
 	}
 	domain = iommu_paging_domain_alloc(&pdev->dev);
 	if (IS_ERR(domain)) {
 		ret = PTR_ERR(domain);
 		pr_err("iommubench: FAILED: iommu_paging_domain_alloc: %d\n", ret);
-		goto out_put;
+		return ret;
 	}
 	ret = iommu_attach_device(domain, &pdev->dev);
 	if (ret) {
@@ -372,11 +369,53 @@ static int __init iommubench_init(void)
 	iommu_detach_device(domain, &pdev->dev);
 out_free:
 	iommu_domain_free(domain);
-out_put:
-	pci_dev_put(pdev);
-	if (!ret)
-		pr_info("iommubench: done\n");
 	return ret;
+}
+
+static struct pci_device_id iommubench_ids[2];
+static bool bench_probed;
+static int bench_ret;
+
+static int iommubench_probe(struct pci_dev *pdev,
+			    const struct pci_device_id *id)
+{
+	/* One device: the first to match */
+	if (bench_probed)
+		return -EBUSY;
+	bench_probed = true;
+	bench_ret = iommubench_run(pdev);
+	/* Bound until the module's init unregisters the driver */
+	return 0;
+}
+
+static struct pci_driver iommubench_driver = {
+	.name = "iommubench",
+	.id_table = iommubench_ids,
+	.probe = iommubench_probe,
+	/* No DMA API: the module attaches a domain of its own */
+	.driver_managed_dma = true,
+};
+
+static int __init iommubench_init(void)
+{
+	int ret;
+
+	iommubench_ids[0] = (struct pci_device_id){ PCI_DEVICE(vendor, device) };
+	/* Probes the devices already there before it returns */
+	ret = pci_register_driver(&iommubench_driver);
+	if (ret) {
+		pr_err("iommubench: FAILED: pci_register_driver: %d\n", ret);
+		return ret;
+	}
+	pci_unregister_driver(&iommubench_driver);
+	if (!bench_probed) {
+		pr_err("iommubench: FAILED: no PCI device %04x:%04x without a driver\n",
+		       vendor, device);
+		return -ENODEV;
+	}
+	if (!bench_ret)
+		pr_info("iommubench: done\n");
+	return bench_ret;
 }
 
 static void __exit iommubench_exit(void)
