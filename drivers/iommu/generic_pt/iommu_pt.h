@@ -858,7 +858,8 @@ pt_iommu_write_leaves(struct pt_state *run, pt_oaddr_t *oa,
  * of the range or the table or at items that are not all zero. Once a
  * leaf is the largest this level can have, and VA and OA are aligned to
  * it, every leaf after it in the range is that size too, so there is no
- * size to choose per leaf. Moves @pts past what it wrote.
+ * size to choose per leaf, and so it is if no larger leaf can have the
+ * OA's offset from the VA. Moves @pts past what it wrote.
  *
  * Return: the number of items written
  */
@@ -882,7 +883,16 @@ pt_iommu_map_run(struct pt_state *pts, struct pt_iommu_map_args *map,
 	pt_oaddr_t oa = map->oa;
 	unsigned int end = first + num;
 
-	if (leaf_lg2 == fls64(leaf_sizes) - 1) {
+	/*
+	 * VA and OA are aligned to the leaf; a larger leaf needs them to
+	 * agree in bit leaf_lg2 too, and VA - OA stays the same over the
+	 * range: if they differ there, as an OA 4K off the VA's alignment
+	 * does, every leaf of the range is this size. Only a level with
+	 * contiguous leaves has larger ones.
+	 */
+	if (leaf_lg2 == fls64(leaf_sizes) - 1 ||
+	    (max_lg2 != item_lg2 &&
+	     log2_div_t(u64, (u64)range->va ^ (u64)oa, leaf_lg2) & 1)) {
 		pt_vaddr_t len_m1 = range->last_va - range->va;
 		pt_vaddr_t leaves;
 
