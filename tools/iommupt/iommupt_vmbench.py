@@ -46,11 +46,16 @@ class Target:
     DEVICE is the -device the module takes a paging domain for: QEMU's edu,
     which no driver of the guest kernel binds and whose DMA engine proves the
     level count (see iommubench.c). SIZES are the leaf sizes, COUNTS the
-    leaves per call: a row for each pair. VARIANT names the guest kernel
-    of the IOMMU's variants (an arm64 page size) both sides are built as.
+    leaves per call: a row for each pair, each leaf at a physical address
+    aligned like its IOVA, so that an aligned run of leaves may be one larger
+    leaf. SKEWED are more counts, a row each of the smallest size with the
+    physical address SKEW bytes off that alignment: leaves of that size only.
+    VARIANT names the guest kernel of the IOMMU's variants (an arm64 page
+    size) both sides are built as.
     """
 
-    def __init__(self, iommu, device, levels, sizes, note, counts=(1, 256), variant=None):
+    def __init__(self, iommu, device, levels, sizes, note, counts=(1, 256), skewed=(),
+                 skew=4 << 10, variant=None):
         self.iommu = iommu
         self.device = device
         self.levels = levels
@@ -58,6 +63,13 @@ class Target:
         self.note = note      # how the IOMMU is set up, for the table
         self.counts = counts
         self.variant = variant
+        self.skewed = skewed
+        self.skew = skew
+
+    def rows(self):
+        """(size, count, skew) of every row, in the table's order."""
+        rows = [(size, count, 0) for count in self.counts for size in self.sizes]
+        return rows + [(self.sizes[0], count, self.skew) for count in self.skewed]
 
 
 K, M, G = 1 << 10, 1 << 20, 1 << 30
@@ -73,12 +85,14 @@ TARGETS = {
                     'invalidation queue by the same code in both (intel_iommu_tlb_sync).'),
     # 6.12's v1 table and genpt's both start with 3 levels and grow only for
     # IOVAs above 2^39, which the rows do not reach; the aperture is 64-bit,
-    # so there is no width whose map must be refused (aw=0 skips that check)
+    # so there is no width whose map must be refused (aw=0 skips that check).
+    # An aligned 256 x 4K is one 1M leaf: the skewed row maps 256 leaves of 4K
     'amd': Target('amd', EDU, [Level('3-level', '', 0)],
                   [4 * K] + [1 << n for n in range(13, 21)] + [2 * M, G],
                   'amd-iommu (v1 tables): QEMU 7.2 advertises NpCache, so both drivers flush '
                   'the range on every iotlb_sync_map\nand 6.12 runs strict; every unmap ends '
-                  'with a flush through the command buffer by the same code in both.'),
+                  'with a flush through the command buffer by the same code in both.',
+                  skewed=(256,)),
     # A stage 1 domain of a 4K-page guest: 6.12 gives it an IAS of
     # min(48, VA_BITS) (52 only with IDR5.VAX, which QEMU 7.2's SMMUv3 does
     # not advertise), a 4-level table from level 0; the patched driver
@@ -95,7 +109,7 @@ TARGETS = {
                      'unmap ends with a TLBI range command and a CMD_SYNC through the command '
                      'queue\n(arm_smmu_iotlb_sync; genpt\'s sizes the TLBI granule of a '
                      'contiguous run by its items).',
-                     variant='4k'),
+                     skewed=(256,), variant='4k'),
 }
 
 OPS = ['map', 'unmap', 'iova_to_phys']
@@ -117,6 +131,9 @@ def bench_run(args, g, target, level):
     params = (f'aw={level.aw} batches={args.batches} calls={args.calls} '
               f'sizes={",".join(str(s) for s in target.sizes)} '
               f'counts={",".join(str(c) for c in target.counts)}')
+    if target.skewed:
+        params += (f' skew_counts={",".join(str(c) for c in target.skewed)} '
+                   f'skew={target.skew}')
     module = [t for t in g.tools if os.path.basename(t) == 'iommubench.ko']
     conf = {'IOMMUPT_BENCH': params}
     if iommu.faults:
@@ -162,11 +179,12 @@ def parse_bench(text):
         return conv(found[-1]) if found else None
 
     r = {'rows': {}}
-    for m in re.finditer(r'iommubench: row op=(\S+) size=(\d+) count=(\d+) calls=(\d+) '
-                         r'batches=(\d+) sum_ns=(\d+) min_ns=(\d+) leaf=(\w+)', log):
-        size, count, calls, batches, total, low = map(int, m.group(2, 3, 4, 5, 6, 7))
-        r['rows'][(m.group(1), size, count)] = dict(calls=calls, batches=batches, sum=total,
-                                                    min=low, leaf=m.group(8) == 'yes')
+    for m in re.finditer(r'iommubench: row op=(\S+) size=(\d+) count=(\d+) skew=(\d+) '
+                         r'calls=(\d+) batches=(\d+) sum_ns=(\d+) min_ns=(\d+) leaf=(\w+)', log):
+        size, count, skew, calls, batches, total, low = map(int, m.group(2, 3, 4, 5, 6, 7, 8))
+        r['rows'][(m.group(1), size, count, skew)] = dict(calls=calls, batches=batches,
+                                                          sum=total, min=low,
+                                                          leaf=m.group(9) == 'yes')
     r['clock'] = last(r'iommubench: clock batches=\d+ sum_ns=\d+ min_ns=(\d+)', conv=int)
     r['device'] = last(r'iommubench: device (.*)$')
     r['pgsizes'] = int(last(r'iommubench: device .* pgsize_bitmap=(0x[0-9a-f]+)') or '0', 16)
@@ -216,7 +234,7 @@ def judge_bench(r, target, converted, timeout, warning=None):
                  (' (one expected: the refused map)' if expected else ''))
     if r['clock'] is None:
         p.append('no cost of reading the clock reported')
-    want = {(op, s, c) for op in OPS for s in target.sizes for c in target.counts}
+    want = {(op,) + row for op in OPS for row in target.rows()}
     if not p and set(r['rows']) != want:
         p.append(f'rows missing from the module: {sorted(want - set(r["rows"]))}')
     if not converted:
@@ -241,12 +259,15 @@ def joined_leaves(r):
     As 6.12's iommu_pgsize(): the largest page size of the domain that the
     call's length and the alignment of its IOVA and physical address allow.
     Each row's IOVAs are aligned to the call's length, its physical
-    addresses to that or BENCH_PA's alignment.
+    addresses to that or BENCH_PA's alignment, or only to the skew of a
+    skewed row.
     """
     joined = {}
     for key in r['rows']:
         span = key[1] * key[2]
         align = min(span & -span, BENCH_PA & -BENCH_PA)
+        if key[3]:
+            align = min(align, key[3] & -key[3])
         fits = [1 << b for b in range(64) if r['pgsizes'] >> b & 1 and 1 << b <= align]
         if fits and fits[-1] > key[1]:
             joined[key] = fits[-1]
@@ -264,13 +285,15 @@ def bench_table(target, results):
           f'instruction, so these ns are exact counts of guest instructions, not time on '
           f'any hardware. old: the unpatched\n6.12 driver; genpt: the patched driver on '
           f'the generic page table; ratio old/genpt (above 1: genpt executes\nfewer '
-          f'instructions). "N x S": one call for N leaves of size S; iova_to_phys rows are '
-          f'per lookup, one lookup per leaf.\n{target.note}')
+          f'instructions). "N x S": one call for N leaves of size S, or for one leaf of N times '
+          f'S where the\ntable has that size; "(PA+O)": the physical address O off the IOVA\'s '
+          f'alignment, so N leaves of S. iova_to_phys rows\nare per lookup, one lookup per '
+          f'leaf of S.\n{target.note}')
     clocks = sorted({f'{r["clocksource"]} at {r["tsc"]}, read in {r["clock"]} ns'
                      for r in results.values()})
     print(f'Guest clock of the runs: {"; ".join(clocks)}.')
-    head = f'  {"":21}'
-    sub = f'  {"row":21}'
+    head = f'  {"":26}'
+    sub = f'  {"row":26}'
     for lv in levels:
         aw = f'{lv.name} ({lv.props})' if lv.props else \
             f'{lv.name} ({lv.aw}-bit IAS)' if lv.aw else lv.name
@@ -279,25 +302,26 @@ def bench_table(target, results):
     print(head)
     print(sub)
     for op in OPS:
-        for count in target.counts:
-            for size in target.sizes:
-                key = (op, size, count)
-                name = f'{op} {size_text(size) if count == 1 else f"{count} x {size_text(size)}"}'
-                line = f'  {name:21}'
-                for lv in levels:
-                    old = per_call(results[(lv.name, 'base')], key)
-                    new = per_call(results[(lv.name, 'patched')], key)
-                    cell = [f'{old[0]:.0f}/{old[1]:.0f}', f'{new[0]:.0f}/{new[1]:.0f}',
-                            f'{old[0] / new[0]:.2f}/{old[1] / new[1]:.2f}']
-                    line += f' | {cell[0]:>14} {cell[1]:>14} {cell[2]:>10}'
-                print(line)
+        for size, count, skew in target.rows():
+            key = (op, size, count, skew)
+            name = f'{op} {size_text(size) if count == 1 else f"{count} x {size_text(size)}"}'
+            if skew:
+                name += f' (PA+{size_text(skew)})'
+            line = f'  {name:26}'
+            for lv in levels:
+                old = per_call(results[(lv.name, 'base')], key)
+                new = per_call(results[(lv.name, 'patched')], key)
+                cell = [f'{old[0]:.0f}/{old[1]:.0f}', f'{new[0]:.0f}/{new[1]:.0f}',
+                        f'{old[0] / new[0]:.2f}/{old[1] / new[1]:.2f}']
+                line += f' | {cell[0]:>14} {cell[1]:>14} {cell[2]:>10}'
+            print(line)
     notleaf = sorted({(k[1], r['kernel']) for r in results.values() for k, row in r['rows'].items()
                       if not row['leaf']})
     for size, kernel in notleaf:
         print(f'  note: {size_text(size)} is not a page size of the {kernel} domain: '
               f'iommu_map() splits it')
     for r in sorted(results.values(), key=lambda r: r['kernel']):
-        for (op, size, count), leaf in sorted(joined_leaves(r).items()):
+        for (op, size, count, _), leaf in sorted(joined_leaves(r).items()):
             if op == 'map':
                 print(f'  note: the {r["kernel"]} domain (page sizes {r["pgsizes"]:#x}) maps '
                       f'{count} x {size_text(size)} as {count * size // leaf} leaves of '

@@ -499,7 +499,10 @@ struct pt_iommu_map_args {
 	struct pt_write_attrs attrs;
 	/* The OA the next leaf maps */
 	pt_oaddr_t oa;
-	/* Where the descent stops, set for it only: pt_iommu_descend_lg2() */
+	/*
+	 * Where the descent stops, pt_iommu_descend_lg2(), set for it and
+	 * the optimistic walk after it
+	 */
 	unsigned int descend_lg2;
 	/* The table and level it stopped at for the range walk */
 	unsigned int walk_level;
@@ -858,7 +861,8 @@ pt_iommu_write_leaves(struct pt_state *run, pt_oaddr_t *oa,
  * of the range or the table or at items that are not all zero. Once a
  * leaf is the largest this level can have, and VA and OA are aligned to
  * it, every leaf after it in the range is that size too, so there is no
- * size to choose per leaf. Moves @pts past what it wrote.
+ * size to choose per leaf, and so it is if no larger leaf can have the
+ * OA's offset from the VA. Moves @pts past what it wrote.
  *
  * Return: the number of items written
  */
@@ -882,7 +886,16 @@ pt_iommu_map_run(struct pt_state *pts, struct pt_iommu_map_args *map,
 	pt_oaddr_t oa = map->oa;
 	unsigned int end = first + num;
 
-	if (leaf_lg2 == fls64(leaf_sizes) - 1) {
+	/*
+	 * VA and OA are aligned to the leaf; a larger leaf needs them to
+	 * agree in bit leaf_lg2 too, and VA - OA stays the same over the
+	 * range: if they differ there, as an OA 4K off the VA's alignment
+	 * does, every leaf of the range is this size. Only a level with
+	 * contiguous leaves has larger ones.
+	 */
+	if (leaf_lg2 == fls64(leaf_sizes) - 1 ||
+	    (max_lg2 != item_lg2 &&
+	     log2_div_t(u64, (u64)range->va ^ (u64)oa, leaf_lg2) & 1)) {
 		pt_vaddr_t len_m1 = range->last_va - range->va;
 		pt_vaddr_t leaves;
 
@@ -918,6 +931,44 @@ pt_iommu_map_run(struct pt_state *pts, struct pt_iommu_map_args *map,
 	if (pts->index < pts->end_index)
 		range->va = pt_index_to_va(pts);
 	return pts->index - first;
+}
+
+/*
+ * The optimistic walk of a range of 2^descend_lg2 bytes, a page of pgcount
+ * 1 for example, from a table whose items are smaller, where the descent
+ * stopped: with VA and OA aligned to that size, and the size one of this
+ * level (AMD v1's 8K to 1M over 4K items, an Arm contiguous run), the range
+ * is one contiguous leaf, which is what the walk would choose. Write it if
+ * its items are all zero, with no size to choose and no run to follow.
+ * False leaves everything as it was.
+ */
+static __always_inline bool pt_iommu_map_one_contig(struct pt_state *pts,
+						    struct pt_iommu_map_args *map,
+						    u64 leaf_sizes)
+{
+	struct pt_range *range = pts->range;
+	unsigned int leaf_lg2 = map->descend_lg2;
+	unsigned int num;
+
+	/* The size first: a level without contiguous leaves stops there */
+	if (leaf_lg2 <= pt_table_item_lg2sz(pts) ||
+	    !(log2_div_t(u64, leaf_sizes, leaf_lg2) & 1))
+		return false;
+	if (log2_mod(range->va, leaf_lg2) || oalog2_mod(map->oa, leaf_lg2) ||
+	    range->last_va - range->va != log2_to_max_int(leaf_lg2))
+		return false;
+	num = log2_to_int_t(unsigned int, leaf_lg2 - pt_table_item_lg2sz(pts));
+	if (pt_load_entry(pts) != PT_ENTRY_EMPTY)
+		return false;
+	/* A chunk or more of items of one value: tested as they are written */
+	if (pt_iommu_write_same_leaf(pts, map, leaf_lg2, num))
+		return true;
+	if (!pt_iommu_items_zero(pt_items(pts->table), pts->index + 1, num - 1))
+		return false;
+	pt_install_leaf(pts, map->oa, leaf_lg2, &map->attrs);
+	pt_iommu_flush_items(pts, pts->index, num);
+	map->oa += oalog2_to_int(leaf_lg2);
+	return true;
 }
 
 /* The three walks of a map, one level function */
@@ -957,6 +1008,9 @@ static __always_inline int __pt_map_range(struct pt_range *range, void *arg,
 	unsigned int num;
 	int ret;
 
+	if (mode == PT_MAP_OPTIMISTIC &&
+	    pt_iommu_map_one_contig(&pts, map, leaf_sizes))
+		return 0;
 	while (pts.index < pts.end_index) {
 		leaf_lg2 = pt_best_pgsize_lg2(leaf_sizes, range->va,
 					      range->last_va, map->oa);

@@ -16,6 +16,7 @@
 #include <linux/compiler.h>
 #include <linux/errno.h>
 #include <linux/generic_pt/common.h>
+#include <linux/string.h>
 #include <linux/types.h>
 
 #include "pt_log2.h"
@@ -310,6 +311,34 @@ static __always_inline void pt_write_items(const struct pt_state *pts,
 		WRITE_ONCE(items[i], value);
 		value += step;
 	}
+}
+
+/*
+ * Clear the @num items from @index, the items of one leaf that an unmap
+ * removes. A leaf of PT_CLEAR_STRING items or more (AMD v1's sizes of 128K
+ * and up, 32 to 256 items) goes with memset(), which the compiler turns into
+ * a string store where the architecture has one ("rep stosq" on x86), as
+ * 6.12's AMD driver clears its leaves: a loop, even of whole chunks, costs a
+ * branch and the loop's arithmetic per chunk on top of the stores. It does
+ * so only for a size it knows to be bounded, here by PT_CLEAR_STRING_MAX
+ * items, the 4 KiB of a table of 512; unbounded, it calls the out of line
+ * memset(), which on x86 may store a byte at a time or loop. memset() does
+ * not promise to write each item in one store as WRITE_ONCE() does, and need
+ * not: every item only goes from the leaf to zero, and the unmap's caller no
+ * longer lets a device use the range, so no translation the walker makes of
+ * it before the IOTLB flush may be used.
+ */
+#define PT_CLEAR_STRING (4 * PT_ITEM_CHUNK)
+#define PT_CLEAR_STRING_MAX 512U
+
+static __always_inline void pt_clear_items(const struct pt_state *pts,
+					   unsigned int index,
+					   unsigned int num)
+{
+	if (num < PT_CLEAR_STRING || num > PT_CLEAR_STRING_MAX)
+		pt_write_items(pts, index, num, 0, 0);
+	else
+		memset(&pt_items(pts->table)[index], 0, num * sizeof(u64));
 }
 
 /* Replace the item only if it still holds old; true on success */

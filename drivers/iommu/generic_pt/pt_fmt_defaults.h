@@ -28,8 +28,8 @@ static __always_inline bool pt_can_have_table(const struct pt_state *pts)
 #endif
 
 /*
- * An entry is cleared by zeroing every item of it, a chunk of items at a
- * time: an AMD v1 leaf of 1M is 256 items
+ * An entry is cleared by zeroing every item of it, with one string store
+ * for many: an AMD v1 leaf of 1M is 256 items
  */
 #ifndef pt_clear_entry
 static __always_inline void pt_clear_entry(struct pt_state *pts,
@@ -38,8 +38,8 @@ static __always_inline void pt_clear_entry(struct pt_state *pts,
 	unsigned int first = log2_set_mod_t(unsigned int, pts->index, 0,
 					    num_contig_lg2);
 
-	pt_write_items(pts, first,
-		       log2_to_int_t(unsigned int, num_contig_lg2), 0, 0);
+	pt_clear_items(pts, first,
+		       log2_to_int_t(unsigned int, num_contig_lg2));
 }
 #endif
 

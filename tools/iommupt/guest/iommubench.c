@@ -25,6 +25,14 @@
  * sum and the minimum of the batches' nanoseconds and the cost of reading
  * the clock, one line per row and operation; the host works out ns per call.
  *
+ * Every row maps each IOVA to a physical address aligned like it, so the
+ * core maps an aligned run of count leaves with the largest page size that
+ * covers it (an AMD v1 256 x 4K is one leaf of 1M). For each count of
+ * skew_counts= there is one more row of the smallest size whose physical
+ * address is skew= bytes past that alignment: no larger page fits, so
+ * iommu_map() makes one map_pages() call of count pages of the smallest
+ * size, and the table holds that many leaves.
+ *
  * It then proves that the table it timed is the one the IOMMU walks, with
  * the level count asked for (aw=, the input address width in bits): a map at
  * 2^aw must be refused, and the device (QEMU's "edu", whose DMA engine
@@ -68,6 +76,15 @@ static uint counts[4] = { 1, 256 };
 static int nr_counts = 2;
 module_param_array(counts, uint, &nr_counts, 0444);
 MODULE_PARM_DESC(counts, "Leaves per call, one row each with every size");
+
+static uint skew_counts[4];
+static int nr_skew_counts;
+module_param_array(skew_counts, uint, &nr_skew_counts, 0444);
+MODULE_PARM_DESC(skew_counts, "Leaves per call of the rows of the smallest size whose physical address is skew= bytes off the IOVA's alignment");
+
+static ulong skew = SZ_4K;
+module_param(skew, ulong, 0444);
+MODULE_PARM_DESC(skew, "Offset of the physical address of the skew_counts= rows, an odd multiple of the smallest size (default 4K)");
 
 static uint batches = 500;
 module_param(batches, uint, 0444);
@@ -130,10 +147,15 @@ static unsigned int bench_calls(unsigned long span)
 	return clamp_t(u64, BENCH_ROW_IOVA / span, 1, calls);
 }
 
-/* One row: N calls of COUNT leaves of SIZE each, at IOVA and up */
+/*
+ * One row: N calls of COUNT leaves of SIZE each, at IOVA and up, mapped to
+ * BENCH_PA + PA_OFF and up
+ */
 static int bench_row(struct iommu_domain *domain, unsigned long size,
-		     unsigned int count, unsigned long iova)
+		     unsigned int count, unsigned long pa_off,
+		     unsigned long iova)
 {
+	phys_addr_t pa = BENCH_PA + pa_off;
 	struct bench_time t[OP_COUNT];
 	unsigned long span = size * count;
 	unsigned int n, b, i, j;
@@ -151,7 +173,7 @@ static int bench_row(struct iommu_domain *domain, unsigned long size,
 		t0 = ktime_get_ns();
 		for (i = 0; i < n; i++)
 			ret |= iommu_map(domain, iova + i * span,
-					 BENCH_PA + i * span, span,
+					 pa + i * span, span,
 					 IOMMU_READ | IOMMU_WRITE, GFP_KERNEL);
 		if (b)
 			bench_add(&t[OP_MAP], ktime_get_ns() - t0);
@@ -175,10 +197,10 @@ static int bench_row(struct iommu_domain *domain, unsigned long size,
 				unsigned long off = i * span + j * size + size / 2;
 
 				phys = iommu_iova_to_phys(domain, iova + off);
-				if (phys != BENCH_PA + off) {
+				if (phys != pa + off) {
 					pr_err("iommubench: FAILED: IOVA %#lx gives %pa, mapped to %#lx\n",
 					       iova + off, &phys,
-					       (unsigned long)BENCH_PA + off);
+					       (unsigned long)(pa + off));
 					return -EIO;
 				}
 			}
@@ -205,8 +227,8 @@ static int bench_row(struct iommu_domain *domain, unsigned long size,
 		}
 	}
 	for (i = 0; i < OP_COUNT; i++)
-		pr_info("iommubench: row op=%s size=%lu count=%u calls=%u batches=%u sum_ns=%llu min_ns=%llu leaf=%s\n",
-			op_names[i], size, count,
+		pr_info("iommubench: row op=%s size=%lu count=%u skew=%lu calls=%u batches=%u sum_ns=%llu min_ns=%llu leaf=%s\n",
+			op_names[i], size, count, pa_off,
 			i == OP_LOOKUP ? n * count : n, batches, t[i].sum,
 			t[i].min, size & domain->pgsize_bitmap ? "yes" : "no");
 	return 0;
@@ -359,9 +381,25 @@ static int iommubench_run(struct pci_dev *pdev)
 				break;
 			}
 			iova = ALIGN(iova, span);
-			ret = bench_row(domain, sizes[s], counts[c], iova);
+			ret = bench_row(domain, sizes[s], counts[c], 0, iova);
 			iova += span * bench_calls(span);
 		}
+	}
+	/* The skewed rows: leaves of the smallest size, whatever the span */
+	for (c = 0; c < nr_skew_counts && !ret; c++) {
+		unsigned long size = sizes[0], span = size * skew_counts[c];
+
+		/* An odd multiple of the size: no larger page is aligned */
+		if (!is_power_of_2(span) || size < SZ_4K || skew % size ||
+		    !((skew / size) & 1)) {
+			pr_err("iommubench: FAILED: %u x %#lx with the physical address %#lx off: not a power of two, or not an odd multiple of the size off\n",
+			       skew_counts[c], size, skew);
+			ret = -EINVAL;
+			break;
+		}
+		iova = ALIGN(iova, span);
+		ret = bench_row(domain, size, skew_counts[c], skew, iova);
+		iova += span * bench_calls(span);
 	}
 	if (!ret && aw)
 		ret = check_levels(domain, pdev);
