@@ -486,6 +486,8 @@ PT_IOMMU_EXPORT(iova_to_phys);
 #define PT_MAP_NEED_TABLES (-EAGAIN)
 /* Internal code of the descent: walk the range from map->walk_table */
 #define PT_MAP_WALK_RANGE 1
+/* The same, and the range may be one contiguous leaf of that table */
+#define PT_MAP_WALK_CONTIG 2
 
 /* Unpublished tables for one map, by the level of the table */
 struct pt_iommu_table_pool {
@@ -933,44 +935,6 @@ pt_iommu_map_run(struct pt_state *pts, struct pt_iommu_map_args *map,
 	return pts->index - first;
 }
 
-/*
- * The optimistic walk of a range of 2^descend_lg2 bytes, a page of pgcount
- * 1 for example, from a table whose items are smaller, where the descent
- * stopped: with VA and OA aligned to that size, and the size one of this
- * level (AMD v1's 8K to 1M over 4K items, an Arm contiguous run), the range
- * is one contiguous leaf, which is what the walk would choose. Write it if
- * its items are all zero, with no size to choose and no run to follow.
- * False leaves everything as it was.
- */
-static __always_inline bool pt_iommu_map_one_contig(struct pt_state *pts,
-						    struct pt_iommu_map_args *map,
-						    u64 leaf_sizes)
-{
-	struct pt_range *range = pts->range;
-	unsigned int leaf_lg2 = map->descend_lg2;
-	unsigned int num;
-
-	/* The size first: a level without contiguous leaves stops there */
-	if (leaf_lg2 <= pt_table_item_lg2sz(pts) ||
-	    !(log2_div_t(u64, leaf_sizes, leaf_lg2) & 1))
-		return false;
-	if (log2_mod(range->va, leaf_lg2) || oalog2_mod(map->oa, leaf_lg2) ||
-	    range->last_va - range->va != log2_to_max_int(leaf_lg2))
-		return false;
-	num = log2_to_int_t(unsigned int, leaf_lg2 - pt_table_item_lg2sz(pts));
-	if (pt_load_entry(pts) != PT_ENTRY_EMPTY)
-		return false;
-	/* A chunk or more of items of one value: tested as they are written */
-	if (pt_iommu_write_same_leaf(pts, map, leaf_lg2, num))
-		return true;
-	if (!pt_iommu_items_zero(pt_items(pts->table), pts->index + 1, num - 1))
-		return false;
-	pt_install_leaf(pts, map->oa, leaf_lg2, &map->attrs);
-	pt_iommu_flush_items(pts, pts->index, num);
-	map->oa += oalog2_to_int(leaf_lg2);
-	return true;
-}
-
 /* The three walks of a map, one level function */
 enum pt_map_mode {
 	/*
@@ -1008,9 +972,6 @@ static __always_inline int __pt_map_range(struct pt_range *range, void *arg,
 	unsigned int num;
 	int ret;
 
-	if (mode == PT_MAP_OPTIMISTIC &&
-	    pt_iommu_map_one_contig(&pts, map, leaf_sizes))
-		return 0;
 	while (pts.index < pts.end_index) {
 		leaf_lg2 = pt_best_pgsize_lg2(leaf_sizes, range->va,
 					      range->last_va, map->oa);
@@ -1082,6 +1043,51 @@ PT_IOMMU_WALKER_VARIANT(pt_walk_map_optimistic, __pt_map_range,
 			PT_MAP_OPTIMISTIC);
 
 /*
+ * Where the descent stopped at a table whose items are smaller than the
+ * range and which has leaves of the range's size, PT_MAP_WALK_CONTIG, the
+ * range may be one contiguous leaf: AMD v1's 8K to 1M over 4K items, an Arm
+ * contiguous run. With the domain allowing that size and VA and OA aligned
+ * to it, it is written here if its items are all zero, with no size to
+ * choose and no run to follow. This is a function of its own because the
+ * range walk's level function saves every register it uses before its
+ * first test. Anything else goes on to the range walk at the same table.
+ */
+static __always_inline int __pt_map_one_contig(struct pt_range *range,
+					       void *arg, unsigned int level,
+					       struct pt_table_p *table,
+					       pt_level_fn_t descend_fn)
+{
+	struct pt_state pts = pt_init(range, level, table);
+	struct pt_iommu_map_args *map = arg;
+	unsigned int leaf_lg2 = map->descend_lg2;
+	unsigned int num;
+
+	if (leaf_lg2 <= pt_table_item_lg2sz(&pts) ||
+	    !(log2_div_t(u64, pt_iommu_map_sizes(&pts, map), leaf_lg2) & 1))
+		goto walk;
+	if (log2_mod(range->va, leaf_lg2) || oalog2_mod(map->oa, leaf_lg2) ||
+	    range->last_va - range->va != log2_to_max_int(leaf_lg2))
+		goto walk;
+	num = log2_to_int_t(unsigned int, leaf_lg2 - pt_table_item_lg2sz(&pts));
+	if (pt_load_entry(&pts) != PT_ENTRY_EMPTY)
+		goto walk;
+	/* A chunk or more of items of one value: tested as they are written */
+	if (pt_iommu_write_same_leaf(&pts, map, leaf_lg2, num))
+		return 0;
+	if (!pt_iommu_items_zero(pt_items(pts.table), pts.index + 1, num - 1))
+		goto walk;
+	pt_install_leaf(&pts, map->oa, leaf_lg2, &map->attrs);
+	pt_iommu_flush_items(&pts, pts.index, num);
+	map->oa += oalog2_to_int(leaf_lg2);
+	return 0;
+walk:
+	/* The level is a constant: a direct call of that level's function */
+	return pt_walk_map_optimistic_at(range, arg, level, table);
+}
+
+PT_MAKE_WALKER(pt_walk_map_one_contig, __pt_map_one_contig);
+
+/*
  * The item size at which the descent of a map stops: in any larger item the
  * range lies inside one item without covering it whole, so no leaf of that
  * level can map it.
@@ -1103,7 +1109,8 @@ static __always_inline unsigned int pt_iommu_descend_lg2(pt_vaddr_t va,
  * level of map->descend_lg2, with none of the choices of the range walk,
  * and map there exactly one item with a leaf of the item size. For
  * anything else it returns the table, for the caller to run the optimistic
- * walk from: a call from here would cost every descent a stack frame. It
+ * walk from (a call from here would cost every descent a stack frame), and
+ * PT_MAP_WALK_CONTIG if the range may be one contiguous leaf there. It
  * writes nothing unless it succeeds.
  */
 static __always_inline int __pt_map_descend(struct pt_range *range,
@@ -1149,6 +1156,13 @@ static __always_inline int __pt_map_descend(struct pt_range *range,
 		map->oa += oalog2_to_int(item_lg2);
 		return 0;
 	}
+	/*
+	 * Told apart here, where the size is at hand, so that a run of
+	 * leaves does not pay for the test of a contiguous leaf
+	 */
+	if (log2_div_t(u64, pt_possible_sizes(&pts) & ~log2_to_int_t(u64, item_lg2),
+		       map->descend_lg2) & 1)
+		return PT_MAP_WALK_CONTIG;
 	return PT_MAP_WALK_RANGE;
 }
 
@@ -1510,16 +1524,21 @@ PT_IOMMU_API int PT_IOMMU_NS(map_pages)(struct iommu_domain *domain,
 		else
 			map.descend_lg2 = pt_iommu_descend_lg2(iova, last_va);
 		ret = pt_walk_map_descend(&range, &map);
-		if (ret == PT_MAP_WALK_RANGE) {
+		if (ret > 0) {
 			/*
 			 * Read back from memory: see __pt_map_descend(). The
 			 * compiler would otherwise carry the table of each
 			 * level of the descent to here itself.
 			 */
 			barrier();
-			ret = pt_walk_map_optimistic_at(&range, &map,
-							map.walk_level,
-							map.walk_table);
+			if (ret == PT_MAP_WALK_CONTIG)
+				ret = pt_walk_map_one_contig_at(&range, &map,
+								map.walk_level,
+								map.walk_table);
+			else
+				ret = pt_walk_map_optimistic_at(&range, &map,
+								map.walk_level,
+								map.walk_table);
 		}
 		if (ret && map.oa != paddr) {
 			pt_iommu_map_undo(common, iova, map.oa - paddr);
