@@ -889,13 +889,15 @@ pt_iommu_map_run(struct pt_state *pts, struct pt_iommu_map_args *map,
 	unsigned int end = first + num;
 
 	/*
-	 * VA and OA are aligned to the leaf; a larger leaf needs them to
-	 * agree in bit leaf_lg2 too, and VA - OA stays the same over the
-	 * range: if they differ there, as an OA 4K off the VA's alignment
-	 * does, every leaf of the range is this size. Only a level with
-	 * contiguous leaves has larger ones.
+	 * With no larger size allowed here, a shift rather than fls64(),
+	 * every leaf of the range is this size. Else: VA and OA are aligned
+	 * to the leaf; a larger leaf needs them to agree in bit leaf_lg2
+	 * too, and VA - OA stays the same over the range: if they differ
+	 * there, as an OA 4K off the VA's alignment does, every leaf of the
+	 * range is this size. Only a level with contiguous leaves has
+	 * larger ones.
 	 */
-	if (leaf_lg2 == fls64(leaf_sizes) - 1 ||
+	if (!log2_div_t(u64, leaf_sizes, leaf_lg2 + 1) ||
 	    (max_lg2 != item_lg2 &&
 	     log2_div_t(u64, (u64)range->va ^ (u64)oa, leaf_lg2) & 1)) {
 		pt_vaddr_t len_m1 = range->last_va - range->va;
