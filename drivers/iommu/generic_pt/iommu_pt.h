@@ -858,13 +858,32 @@ pt_iommu_write_leaves(struct pt_state *run, pt_oaddr_t *oa,
 }
 
 /*
+ * The whole leaves of 2^@leaf_lg2 bytes from the range's VA up to @last_va,
+ * at most as many as are left in the table
+ */
+static __always_inline unsigned int
+pt_iommu_whole_leaves(const struct pt_state *pts, unsigned int leaf_lg2,
+		      pt_vaddr_t last_va)
+{
+	pt_vaddr_t len_m1 = last_va - pts->range->va;
+	pt_vaddr_t leaves;
+
+	leaves = log2_div(len_m1, leaf_lg2) +
+		 log2_mod_eq_max_t(pt_vaddr_t, len_m1, leaf_lg2);
+	return min_t(pt_vaddr_t, leaves,
+		     (pts->end_index - pts->index) >>
+			     (leaf_lg2 - pt_table_item_lg2sz(pts)));
+}
+
+/*
  * Write the leaf the optimistic walk chose, whose @num items are empty,
  * and after it as many more of the same size as fit, stopping at the end
- * of the range or the table or at items that are not all zero. Once a
- * leaf is the largest this level can have, and VA and OA are aligned to
- * it, every leaf after it in the range is that size too, so there is no
- * size to choose per leaf, and so it is if no larger leaf can have the
- * OA's offset from the VA. Moves @pts past what it wrote.
+ * of the range or the table, at items that are not all zero, or where a
+ * larger leaf could start. Once a leaf is the largest this level can
+ * have, and VA and OA are aligned to it, every leaf after it in the range
+ * is that size too, so there is no size to choose per leaf, and so it is
+ * if no larger leaf can have the OA's offset from the VA. Moves @pts past
+ * what it wrote.
  *
  * Return: the number of items written
  */
@@ -886,30 +905,32 @@ pt_iommu_map_run(struct pt_state *pts, struct pt_iommu_map_args *map,
 	struct pt_write_attrs attrs = map->attrs;
 	struct pt_state run = *pts;
 	pt_oaddr_t oa = map->oa;
-	unsigned int end = first + num;
+	u64 larger = log2_div_t(u64, leaf_sizes, leaf_lg2 + 1);
+	pt_vaddr_t last_va;
+	unsigned int end;
 
 	/*
-	 * With no larger size allowed here, a shift rather than fls64(),
-	 * every leaf of the range is this size. Else: VA and OA are aligned
-	 * to the leaf; a larger leaf needs them to agree in bit leaf_lg2
-	 * too, and VA - OA stays the same over the range: if they differ
-	 * there, as an OA 4K off the VA's alignment does, every leaf of the
-	 * range is this size. Only a level with contiguous leaves has
-	 * larger ones.
+	 * Every leaf of the range is this size if no larger size is allowed
+	 * here, a shift rather than fls64(), or if no larger leaf can have
+	 * the OA's offset from the VA: VA and OA are aligned to the leaf, a
+	 * larger leaf needs them to agree in bit leaf_lg2 too, and VA - OA
+	 * stays the same over the range, so if they differ there, as an OA
+	 * 4K off the VA's alignment does, no leaf of the range is larger.
+	 * Only a level with contiguous leaves has larger ones. Else a larger
+	 * leaf can start only where the VA is aligned to the next larger
+	 * size: the leaves are this size up to there, where the walk chooses
+	 * again (8 leaves of 2M where 32M is a size, for example).
 	 */
-	if (!log2_div_t(u64, leaf_sizes, leaf_lg2 + 1) ||
-	    (max_lg2 != item_lg2 &&
-	     log2_div_t(u64, (u64)range->va ^ (u64)oa, leaf_lg2) & 1)) {
-		pt_vaddr_t len_m1 = range->last_va - range->va;
-		pt_vaddr_t leaves;
-
-		/* Whole leaves left in the range, at most the table's */
-		leaves = log2_div(len_m1, leaf_lg2) +
-			 log2_mod_eq_max_t(pt_vaddr_t, len_m1, leaf_lg2);
-		leaves = min_t(pt_vaddr_t, leaves,
-			       (pts->end_index - first) >> (leaf_lg2 - item_lg2));
-		end = first + leaves * num;
-	}
+	if (likely(!larger ||
+		   (max_lg2 != item_lg2 &&
+		    log2_div_t(u64, (u64)range->va ^ (u64)oa, leaf_lg2) & 1)))
+		last_va = range->last_va;
+	else
+		last_va = min(range->last_va,
+			      log2_set_mod_max(range->va,
+					       leaf_lg2 + 1 +
+					       log2_ffs_t(u64, larger)));
+	end = first + pt_iommu_whole_leaves(pts, leaf_lg2, last_va) * num;
 
 	/*
 	 * The first leaf's items are known to be empty. The items after it
