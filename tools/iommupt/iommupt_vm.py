@@ -24,6 +24,11 @@ def bind(workbench):
 
 VM_TESTS = ['iommufd', 'iommufd_fail_nth']
 
+# The guest counts warnings and sanitizer reports with dmesg at the end of a
+# run, so its ring buffer must hold all that a run logs: the selftests log
+# more than the default 128K, which lost the sanitizer's line from early boot.
+GUEST_LOG = 'log_buf_len=16M'
+
 
 class Arch:
     """What a guest of one architecture needs: its kernel, compiler, console, busybox."""
@@ -417,7 +422,7 @@ def selftest_run(args, g, start):
 
     accel = 'kvm' if args.kvm else 'tcg'
     # KUnit suites built in through Kconfig.fragment stay off: kunit runs them
-    cmdline = 'console=ttyS0 panic=-1 oops=panic kunit.enable=0 ' + (args.cmdline or '')
+    cmdline = f'console=ttyS0 {GUEST_LOG} panic=-1 oops=panic kunit.enable=0 ' + (args.cmdline or '')
     if getattr(args, 'leak', False):
         # The one KUnit suite that frees a page its domain still maps
         cmdline += (' iommu.debug_pagealloc=1 kunit.enable=1'
@@ -702,7 +707,7 @@ def iommu_qemu(iommu, props, kvm, trace, smp=2, extra=()):
 
 def guest_boot(g, iommu, initrd, *cmdline):
     """QEMU's options that boot guest G behind IOMMU with more CMDLINE."""
-    cmdline = ' '.join([f'console={g.arch.console} panic=-1 oops=panic kunit.enable=0',
+    cmdline = ' '.join([f'console={g.arch.console} {GUEST_LOG} panic=-1 oops=panic kunit.enable=0',
                         g.arch.cmdline, iommu.cmdline] + [c or '' for c in cmdline])
     if g.base:
         # The unpatched kernel has no sanitizer: its option is unknown there
