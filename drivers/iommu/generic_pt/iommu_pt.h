@@ -858,24 +858,6 @@ pt_iommu_write_leaves(struct pt_state *run, pt_oaddr_t *oa,
 }
 
 /*
- * The whole leaves of 2^@leaf_lg2 bytes from the range's VA up to @last_va,
- * at most as many as are left in the table
- */
-static __always_inline unsigned int
-pt_iommu_whole_leaves(const struct pt_state *pts, unsigned int leaf_lg2,
-		      pt_vaddr_t last_va)
-{
-	pt_vaddr_t len_m1 = last_va - pts->range->va;
-	pt_vaddr_t leaves;
-
-	leaves = log2_div(len_m1, leaf_lg2) +
-		 log2_mod_eq_max_t(pt_vaddr_t, len_m1, leaf_lg2);
-	return min_t(pt_vaddr_t, leaves,
-		     (pts->end_index - pts->index) >>
-			     (leaf_lg2 - pt_table_item_lg2sz(pts)));
-}
-
-/*
  * Write the leaf the optimistic walk chose, whose @num items are empty,
  * and after it as many more of the same size as fit, stopping at the end
  * of the range or the table, at items that are not all zero, or where a
@@ -906,7 +888,7 @@ pt_iommu_map_run(struct pt_state *pts, struct pt_iommu_map_args *map,
 	struct pt_state run = *pts;
 	pt_oaddr_t oa = map->oa;
 	u64 larger = log2_div_t(u64, leaf_sizes, leaf_lg2 + 1);
-	pt_vaddr_t last_va;
+	pt_vaddr_t last_va, len_m1, leaves;
 	unsigned int end;
 
 	/*
@@ -930,7 +912,14 @@ pt_iommu_map_run(struct pt_state *pts, struct pt_iommu_map_args *map,
 			      log2_set_mod_max(range->va,
 					       leaf_lg2 + 1 +
 					       log2_ffs_t(u64, larger)));
-	end = first + pt_iommu_whole_leaves(pts, leaf_lg2, last_va) * num;
+
+	/* Whole leaves up to there, at most the table's */
+	len_m1 = last_va - range->va;
+	leaves = log2_div(len_m1, leaf_lg2) +
+		 log2_mod_eq_max_t(pt_vaddr_t, len_m1, leaf_lg2);
+	leaves = min_t(pt_vaddr_t, leaves,
+		       (pts->end_index - first) >> (leaf_lg2 - item_lg2));
+	end = first + leaves * num;
 
 	/*
 	 * The first leaf's items are known to be empty. The items after it
